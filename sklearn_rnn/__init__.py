@@ -1,0 +1,17 @@
+"""Recurrent neural networks (RNN, LSTM, GRU) as scikit-learn estimators."""
+
+from ._datasets import load_gunpoint, load_japanese_vowels, load_ts, load_ucr_uea
+from ._estimators import RNNClassifier, RNNRegressor
+from ._scaler import SequenceScaler
+
+__all__ = [
+    "RNNClassifier",
+    "RNNRegressor",
+    "SequenceScaler",
+    "load_gunpoint",
+    "load_japanese_vowels",
+    "load_ts",
+    "load_ucr_uea",
+]
+
+__version__ = "0.1.0.dev0"
