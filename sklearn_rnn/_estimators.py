@@ -297,7 +297,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
         if y.ndim not in (1, 2):
             raise ValueError(
-                f"y must be 1D (n_samples,) or 2D (n_samples, n_outputs); got {y.ndim}D."
+                "y must be 1D (n_samples,) or 2D (n_samples, n_outputs); got "
+                f"{y.ndim}D."
             )
         self._y_1d = y.ndim == 1
         y2 = y.reshape(len(y), -1).astype(np.float64)
