@@ -67,7 +67,7 @@ class BaseRNN(BaseEstimator):
         channels_first: bool = False,
         max_iter: int = 100,
         batch_size: int = 32,
-        lr: float = 1e-3,
+        lr: float = 3e-3,
         optimizer: str = "adam",
         random_state=None,
         device: str = "auto",
@@ -132,7 +132,13 @@ class BaseRNN(BaseEstimator):
                 self.vocab_size_ = max(int(seqs.values.max(initial=0)) + 1, OOV_ID + 1)
             return seqs
 
-        if self._table_input and seqs.table_width is not None:
+        if (
+            self._table_input
+            and seqs.table_width is not None
+            and seqs.kind == "numeric"
+        ):
+            # A numeric table's width is its number of timesteps, fixed at fit. A token
+            # table's width is only padding: any width is accepted, as for 3D input.
             validate_data(self, X, reset=False, skip_check_array=True)
         if seqs.n_channels != self._n_channels:
             raise ValueError(

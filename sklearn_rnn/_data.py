@@ -78,6 +78,8 @@ class Sequences:
         lengths = self.lengths[index]
         width = max(int(lengths.max(initial=0)), 1)
         values = self.values[index, :width]
+        if values.shape[1] < width:  # every stored sequence is empty (0 steps)
+            values = np.zeros((len(index), width, *values.shape[2:]), values.dtype)
         if n_rows is not None and n_rows > len(index):
             extra = n_rows - len(index)
             values = np.concatenate(
@@ -139,14 +141,15 @@ def _as_array_or_ragged(X) -> np.ndarray | list[np.ndarray]:
                 "X looks like a list of strings. RNN estimators take numbers; turn "
                 "text into token ids first with a tokenizer step in a Pipeline."
             )
-        if any(isinstance(x, np.ndarray) or isinstance(x, (list, tuple)) for x in X):
-            try:
-                arr = np.asarray(X)
-            except ValueError:
-                return [np.asarray(x) for x in X]
-            if arr.dtype == object:
-                return [np.asarray(x) for x in X]
-            return arr
+        if not X:
+            return []
+        try:
+            arr = np.asarray(X)
+        except ValueError:  # sequences of different lengths or shapes
+            return [np.asarray(x) for x in X]
+        if arr.dtype == object:
+            return [np.asarray(x) for x in X]
+        return arr
     return X
 
 
@@ -203,7 +206,7 @@ def to_sequences(
         arr = np.swapaxes(arr, 1, 2)
     if arr.shape[2] == 0:
         raise ValueError(f"X has 0 channels (shape {arr.shape}); at least 1 is needed.")
-    return _numeric_from_3d(arr)
+    return _numeric_from_3d(arr, hint="" if channels_first else _CHANNELS_FIRST_HINT)
 
 
 def _resolve_kind(input_type: str, dtype: np.dtype, *, tokens_possible: bool) -> str:
@@ -214,8 +217,18 @@ def _resolve_kind(input_type: str, dtype: np.dtype, *, tokens_possible: bool) ->
     return "tokens" if tokens_possible and _is_integer_dtype(dtype) else "numeric"
 
 
-def _numeric_from_3d(arr: np.ndarray) -> Sequences:
-    """Float32 values and lengths from a 3D array whose trailing all-NaN steps pad."""
+#: Added to errors that channels-first data read as channels-last would cause.
+_CHANNELS_FIRST_HINT = (
+    " If X is channels-first (n_channels before n_timesteps, as sktime and aeon "
+    "give it), pass channels_first=True."
+)
+
+
+def _numeric_from_3d(arr: np.ndarray, hint: str = "") -> Sequences:
+    """Float32 values and lengths from a 3D array whose trailing all-NaN steps pad.
+
+    ``hint`` is appended to the error about NaN inside a sequence.
+    """
     if np.iscomplexobj(arr):
         raise ValueError("Complex data not supported.")
     values = np.asarray(arr, dtype=np.float32)
@@ -235,7 +248,7 @@ def _numeric_from_3d(arr: np.ndarray) -> Sequences:
             raise ValueError(
                 "X contains NaN inside a sequence. Only trailing steps whose "
                 "channels are all NaN are read as padding; fill or drop other missing "
-                "values (e.g. with interpolation) before fitting."
+                "values (e.g. with interpolation) before fitting." + hint
             )
         values = np.where(isnan, np.float32(0), values)
     elif values is arr or np.shares_memory(values, arr):
@@ -329,12 +342,7 @@ def _ragged_to_sequences(
         raise ValueError(
             "All sequences must have the same number of channels; X has sequences "
             f"with {sorted(n_channels)} channels."
-            + (
-                " For sktime/aeon data shaped (n_channels, t), pass "
-                "channels_first=True."
-                if not channels_first
-                else ""
-            )
+            + ("" if channels_first else _CHANNELS_FIRST_HINT)
         )
     (c,) = n_channels
     if c == 0:

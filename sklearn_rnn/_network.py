@@ -132,16 +132,22 @@ class SequenceNetwork(nn.Module):
         return self.head(self._pool(h, lengths))
 
     def _pool(self, h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        valid = torch.arange(h.shape[1], device=h.device)[None, :] < lengths[:, None]
         nonempty = (lengths > 0).unsqueeze(1)
-        if self.pooling == "mean":
-            total = (h * valid.unsqueeze(-1)).sum(dim=1)
-            return total / lengths.clamp(min=1).unsqueeze(1).to(h.dtype)
-        if self.pooling == "max":
-            masked = h.masked_fill(~valid.unsqueeze(-1), float("-inf"))
-            return torch.where(nonempty, masked.amax(dim=1), 0.0)
         last = (lengths - 1).clamp(min=0)
         rows = torch.arange(h.shape[0], device=h.device)
+        if self.pooling == "mean":
+            # A running sum read at the last valid step: unlike ``sum(dim=1)``, whose
+            # summation order depends on the padded width, this adds the valid steps
+            # in the same order however much padding follows them.
+            total = torch.cumsum(h, dim=1)[rows, last]
+            mean = total / lengths.clamp(min=1).unsqueeze(1).to(h.dtype)
+            return torch.where(nonempty, mean, 0.0)
+        if self.pooling == "max":
+            valid = (
+                torch.arange(h.shape[1], device=h.device)[None, :] < lengths[:, None]
+            )
+            masked = h.masked_fill(~valid.unsqueeze(-1), float("-inf"))
+            return torch.where(nonempty, masked.amax(dim=1), 0.0)
         forward_last = h[rows, last, : self.hidden_size]
         if self.bidirectional:
             pooled = torch.cat([forward_last, h[:, 0, self.hidden_size :]], dim=-1)

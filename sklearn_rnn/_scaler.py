@@ -66,8 +66,10 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     >>> scaler = SequenceScaler().fit(X)
     >>> scaler.mean_
     array([ 2., 20.])
-    >>> [x.round(3).tolist() for x in scaler.transform(X)]
-    [[[-1.225, -1.225], [0.0, 1.225]], [[1.225, 0.0]]]
+    >>> first, second = scaler.transform(X)
+    >>> print(first.round(3))
+    [[-1.225 -1.225]
+     [ 0.     1.225]]
     """
 
     _parameter_constraints: dict = {
@@ -162,12 +164,18 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         scaled = scaled.astype(np.float32)
         if isinstance(X, (list, tuple)):
             return [
-                s[:n].T if self.channels_first else s[:n]
-                for s, n in zip(scaled, seqs.lengths, strict=True)
+                self._like(x, s[:n])
+                for x, s, n in zip(X, scaled, seqs.lengths, strict=True)
             ]
         valid = np.arange(scaled.shape[1])[None, :] < seqs.lengths[:, None]
         scaled[~valid] = np.nan
         return np.swapaxes(scaled, 1, 2) if self.channels_first else scaled
+
+    def _like(self, item, scaled: np.ndarray) -> np.ndarray:
+        """One scaled ``(t, n_channels)`` sequence in the layout of the input item."""
+        if np.ndim(item) == 1:
+            return scaled[:, 0]
+        return scaled.T if self.channels_first else scaled
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -75,11 +75,22 @@ def resolve_device(device: str) -> str:
     """The torch device to use for ``device`` ("auto" picks CUDA when available)."""
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if torch.device(device).type == "cuda" and not torch.cuda.is_available():
+    try:
+        kind = torch.device(device).type
+    except RuntimeError as exc:
+        raise ValueError(
+            f"device={device!r} is not a torch device: {exc}. Use 'cpu', 'cuda', "
+            "'cuda:N' or 'auto'."
+        ) from None
+    if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was requested but CUDA is not available here. Use "
             "device='cpu' or device='auto', or install a CUDA build of torch."
         )
+    try:
+        torch.empty(1, device=device)
+    except (RuntimeError, AssertionError) as exc:
+        raise ValueError(f"device={device!r} cannot be used here: {exc}") from None
     return device
 
 
