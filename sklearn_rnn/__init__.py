@@ -3,11 +3,13 @@
 from ._datasets import load_gunpoint, load_japanese_vowels, load_ts, load_ucr_uea
 from ._estimators import RNNClassifier, RNNRegressor
 from ._scaler import SequenceScaler
+from ._text import SequenceVectorizer
 
 __all__ = [
     "RNNClassifier",
     "RNNRegressor",
     "SequenceScaler",
+    "SequenceVectorizer",
     "load_gunpoint",
     "load_japanese_vowels",
     "load_ts",

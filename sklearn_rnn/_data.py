@@ -139,7 +139,8 @@ def _as_array_or_ragged(X) -> np.ndarray | list[np.ndarray]:
         if len(X) and all(isinstance(x, str) for x in X[:10]):
             raise TypeError(
                 "X looks like a list of strings. RNN estimators take numbers; turn "
-                "text into token ids first with a tokenizer step in a Pipeline."
+                "text into token ids first, e.g. with "
+                "make_pipeline(SequenceVectorizer(), RNNClassifier())."
             )
         if not X:
             return []

@@ -49,6 +49,8 @@ _PARAMETERS_DOC = """
         ``"auto"``: integer-typed 2D arrays and lists of 1D integer arrays are token
         ids, anything else is numeric. **Integer-valued numeric series must be cast
         to float or use** ``input_type="numeric"``.
+        For raw text, put a :class:`SequenceVectorizer` before the estimator in a
+        pipeline: it produces such id matrices.
 
     channels_first : bool, default=False
         Read 3D arrays as ``(n_samples, n_channels, n_timesteps)`` and list items as
@@ -153,6 +155,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     --------
     RNNRegressor : The same network for regression.
     SequenceScaler : Per-channel standardization of sequences.
+    SequenceVectorizer : Raw text to padded token-id matrices.
 """
         + _INPUT_DOC
         + """
@@ -259,6 +262,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     --------
     RNNClassifier : The same network for classification.
     SequenceScaler : Per-channel standardization of sequences.
+    SequenceVectorizer : Raw text to padded token-id matrices.
 """
         + _INPUT_DOC
         + """

@@ -28,4 +28,6 @@ def test_example_runs(path):
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    if result.stdout.startswith("Data not found"):
+        pytest.skip(result.stdout.splitlines()[0])
     assert "accuracy" in result.stdout.lower() or "rmse" in result.stdout.lower()
