@@ -2,6 +2,7 @@
 
 from ._datasets import load_gunpoint, load_japanese_vowels, load_ts, load_ucr_uea
 from ._estimators import RNNClassifier, RNNRegressor
+from ._plotting import TrainingCurveDisplay
 from ._scaler import SequenceScaler
 from ._text import SequenceVectorizer
 
@@ -10,6 +11,7 @@ __all__ = [
     "RNNRegressor",
     "SequenceScaler",
     "SequenceVectorizer",
+    "TrainingCurveDisplay",
     "load_gunpoint",
     "load_japanese_vowels",
     "load_ts",

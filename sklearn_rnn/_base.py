@@ -6,21 +6,30 @@ validates them and the data, builds a skorch net and keeps it as the fitted ``ne
 
 from __future__ import annotations
 
+import warnings
 from abc import abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+from skorch.helper import predefined_split
 
 from ._data import INPUT_TYPES, OOV_ID, Sequences, to_sequences
 from ._network import CELLS, POOLINGS
 from ._training import (
     OPTIMIZERS,
     SequenceDataset,
+    ValidationScore,
     build_net,
+    make_callbacks,
     predict_raw,
     resolve_device,
     seeded,
@@ -48,6 +57,17 @@ class BaseRNN(BaseEstimator):
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "lr_schedule": [StrOptions({"constant", "plateau"})],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "warm_start": ["boolean"],
+        "callbacks": [list, None],
+        "mixed_precision": ["boolean"],
         "random_state": ["random_state"],
         "device": [StrOptions({"auto", "cpu", "cuda"}), str],
         "verbose": ["verbose"],
@@ -69,6 +89,17 @@ class BaseRNN(BaseEstimator):
         batch_size: int = 32,
         lr: float = 3e-3,
         optimizer: str = "adam",
+        weight_decay: float = 0.0,
+        momentum: float = 0.9,
+        clip_grad_norm: float | None = 1.0,
+        lr_schedule: str = "constant",
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        warm_start: bool = False,
+        callbacks: list | None = None,
+        mixed_precision: bool = False,
         random_state=None,
         device: str = "auto",
         verbose: int = 0,
@@ -86,6 +117,17 @@ class BaseRNN(BaseEstimator):
         self.batch_size = batch_size
         self.lr = lr
         self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.momentum = momentum
+        self.clip_grad_norm = clip_grad_norm
+        self.lr_schedule = lr_schedule
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.callbacks = callbacks
+        self.mixed_precision = mixed_precision
         self.random_state = random_state
         self.device = device
         self.verbose = verbose
@@ -95,13 +137,30 @@ class BaseRNN(BaseEstimator):
     # ----------------------------------------------------------------------------------
 
     @abstractmethod
-    def _encode_y(self, y) -> tuple[np.ndarray, int]:
-        """Validate ``y``, set target-related fitted attributes, return the training
-        targets and the number of network outputs."""
+    def _encode_y(self, y, *, reset: bool) -> tuple[np.ndarray, int]:
+        """Validate ``y`` and return the training targets and the number of network
+        outputs. With ``reset``, set the target-related fitted attributes; without,
+        encode with those of the previous fit."""
 
     @abstractmethod
     def _criterion(self) -> type:
         """The torch loss class."""
+
+    @abstractmethod
+    def _validation_score(self, raw: np.ndarray, y_train: np.ndarray) -> float:
+        """Accuracy or R^2 of raw network outputs against encoded targets."""
+
+    def _stratify_labels(self, y_train: np.ndarray) -> np.ndarray | None:
+        """Labels to stratify the validation split on (None: no stratification)."""
+        return None
+
+    def _sample_weight(self, y, sample_weight, n_samples: int) -> np.ndarray | None:
+        """The training weight of each sample, or None when all are equal."""
+        if sample_weight is None:
+            return None
+        return _check_sample_weight(
+            sample_weight, np.empty((n_samples, 0)), ensure_non_negative=True
+        )
 
     # ----------------------------------------------------------------------------------
     # Data validation
@@ -172,19 +231,110 @@ class BaseRNN(BaseEstimator):
     # Fitting and prediction
     # ----------------------------------------------------------------------------------
 
-    def _fit(self, X, y):
+    def _fit(self, X, y, sample_weight=None, *, partial: bool = False):
+        """Train on ``(X, y)``: from scratch, or continuing the fitted net.
+
+        ``partial`` is ``partial_fit``: one epoch, no validation split, continuing
+        when already fitted.
+        """
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is "
                 "None."
             )
-        seqs = self._check_X(X, reset=True)
-        y_train, n_outputs = self._encode_y(y)
+        first = not hasattr(self, "net_") or not (partial or self.warm_start)
+        seqs = self._check_X(X, reset=first)
+        y_train, n_outputs = self._encode_y(y, reset=first)
         self._check_n_samples(seqs, y_train)
+        weights = self._sample_weight(y, sample_weight, len(seqs))
+        if weights is not None and not weights.sum() > 0:
+            raise ValueError(
+                "sample_weight must have a positive sum; all weights are zero."
+            )
+        data = SequenceDataset(seqs, y_train, weights)
 
-        self.device_ = resolve_device(self.device)
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        module_kwargs = {
+        if first:
+            self.device_ = resolve_device(self.device)
+            self._seed = check_random_state(self.random_state).randint(2**31 - 1)
+            seed = self._seed
+        else:  # a continuation gets its own seed, as reproducible as the first
+            seed = self._seed + len(self.net_.history)
+        validation = None
+        train_split = None
+        if self.early_stopping and not partial:
+            train_idx, valid_idx = self._validation_split(data, seed)
+            valid = data.take(valid_idx)
+            validation = ValidationScore(
+                valid.sequences,
+                lambda raw, y_valid=y_train[valid_idx]: self._validation_score(
+                    raw, y_valid
+                ),
+                max(self.batch_size, _MIN_PREDICT_BATCH),
+            )
+            data = data.take(train_idx)
+            train_split = predefined_split(valid)
+        if self.mixed_precision and not self.device_.startswith("cuda"):
+            warnings.warn(
+                "mixed_precision=True has an effect only on CUDA devices; training "
+                f"on {self.device_!r} in float32.",
+                UserWarning,
+                stacklevel=3,
+            )
+        callbacks = make_callbacks(
+            validation=validation,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            lr_schedule=self.lr_schedule,
+            verbose=self.verbose,
+            extra=self.callbacks,
+        )
+        train_params = {
+            "max_epochs": 1 if partial else self.max_iter,
+            "batch_size": self.batch_size,
+            "train_split": train_split,
+            "callbacks": callbacks,
+            "verbose": self.verbose,
+            "clip_grad_norm": self.clip_grad_norm,
+            "mixed_precision": self.mixed_precision,
+        }
+        module_kwargs = self._module_kwargs(n_outputs)
+        optimizer_kwargs = self._optimizer_kwargs()
+        if first:
+            self.net_ = build_net(
+                module_kwargs=module_kwargs,
+                criterion=self._criterion(),
+                optimizer=self.optimizer,
+                optimizer_kwargs=optimizer_kwargs,
+                device=self.device_,
+                rng=np.random.default_rng(seed),
+                **train_params,
+            )
+        else:
+            self._check_continuation(module_kwargs)
+            self.net_.set_params(**train_params)
+            self.net_.initialize_callbacks()
+            if (self.optimizer, optimizer_kwargs) != self._optimizer_config:
+                self.net_.set_params(
+                    optimizer=OPTIMIZERS[self.optimizer],
+                    **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
+                )
+        self._module_config = module_kwargs
+        self._optimizer_config = (self.optimizer, optimizer_kwargs)
+
+        with seeded(seed, self.device_):
+            if first and not partial:
+                self.net_.fit(data, y=None)
+            else:
+                self.net_.partial_fit(data, y=None)
+        # Keep no training data inside the fitted model (pickles stay small).
+        self.net_.set_params(train_split=None)
+        if validation is not None:
+            validation.sequences = validation.score = None
+        self._record_history()
+        return self
+
+    def _module_kwargs(self, n_outputs: int) -> dict:
+        return {
             "n_outputs": n_outputs,
             "n_channels": self._n_channels,
             "vocab_size": self.vocab_size_ if self.input_type_ == "tokens" else None,
@@ -196,22 +346,82 @@ class BaseRNN(BaseEstimator):
             "dropout": self.dropout,
             "pooling": self.pooling,
         }
-        self.net_ = build_net(
-            module_kwargs=module_kwargs,
-            criterion=self._criterion(),
-            optimizer=self.optimizer,
-            lr=self.lr,
-            max_epochs=self.max_iter,
-            batch_size=self.batch_size,
-            device=self.device_,
-            verbose=self.verbose,
-            rng=np.random.default_rng(seed),
+
+    def _optimizer_kwargs(self) -> dict:
+        kwargs = {"lr": self.lr, "weight_decay": self.weight_decay}
+        if self.optimizer in ("sgd", "rmsprop"):
+            kwargs["momentum"] = self.momentum
+        return kwargs
+
+    def _check_continuation(self, module_kwargs: dict) -> None:
+        """Continuing a fit needs the same network; say which parameter changed."""
+        changed = sorted(
+            key
+            for key, value in module_kwargs.items()
+            if self._module_config.get(key) != value
         )
-        with seeded(seed, self.device_):
-            self.net_.fit(SequenceDataset(seqs, y_train), y=None)
-        self.n_iter_ = len(self.net_.history)
-        self.loss_curve_ = list(self.net_.history[:, "train_loss"])
-        return self
+        if changed:
+            raise ValueError(
+                f"warm_start/partial_fit continue the fitted network, but "
+                f"{', '.join(changed)} changed since it was built. Set "
+                "warm_start=False (or call fit) to train a new network."
+            )
+
+    def _validation_split(self, data: SequenceDataset, seed: int):
+        """Seeded (stratified where possible) train/validation indices."""
+        n = len(data)
+        if n < 2:
+            raise ValueError(
+                f"early_stopping=True holds out a validation set, which needs at "
+                f"least 2 samples; got {n} sample."
+            )
+        index = np.arange(n)
+        stratify = self._stratify_labels(data.y.numpy())
+        try:
+            return train_test_split(
+                index,
+                test_size=self.validation_fraction,
+                stratify=stratify,
+                random_state=seed,
+            )
+        except ValueError:
+            if stratify is None:
+                raise
+            warnings.warn(
+                "The validation split could not be stratified (a class has too few "
+                "samples for validation_fraction); using an unstratified split.",
+                UserWarning,
+                stacklevel=4,
+            )
+            return train_test_split(
+                index, test_size=self.validation_fraction, random_state=seed
+            )
+
+    def _record_history(self) -> None:
+        """MLP-style fitted attributes from the skorch history."""
+        history = self.net_.history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = [float(row["train_loss"]) for row in history]
+        valid_loss = [row.get("valid_loss") for row in history]
+        valid_score = [row.get("valid_score") for row in history]
+        if self.early_stopping and valid_loss[-1] is not None:
+            self.validation_loss_curve_ = [v for v in valid_loss if v is not None]
+            self.validation_scores_ = [v for v in valid_score if v is not None]
+            self.best_validation_score_ = max(self.validation_scores_)
+            self.best_loss_ = None
+        else:
+            self.validation_loss_curve_ = None
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = min(self.loss_curve_)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        # skorch maps a CUDA-trained net to the CPU when unpickled where CUDA is
+        # missing; the fitted device follows it (the ``device`` parameter does not).
+        net = self.__dict__.get("net_")
+        if net is not None and "device_" in self.__dict__:
+            self.device_ = str(net.device)
 
     def _forward(self, X) -> np.ndarray:
         """Raw network outputs for ``X`` in input order (float64)."""

@@ -70,6 +70,10 @@ class Sequences:
     def n_channels(self) -> int:
         return 1 if self.kind == "tokens" else self.values.shape[2]
 
+    def take(self, index: np.ndarray) -> Sequences:
+        """The sequences at ``index`` (e.g. a validation split)."""
+        return replace(self, values=self.values[index], lengths=self.lengths[index])
+
     def batch(self, index: np.ndarray, n_rows: int | None = None) -> dict:
         """The sequences at ``index`` as torch tensors padded to their own longest.
 

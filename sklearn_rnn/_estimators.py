@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
-from sklearn.preprocessing import LabelEncoder
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
 from torch import nn
@@ -58,7 +60,7 @@ _PARAMETERS_DOC = """
         time axis comes before the channels.
 
     max_iter : int, default=100
-        Number of epochs (passes over the training data).
+        Maximum number of epochs (passes over the training data).
 
     batch_size : int, default=32
         Number of sequences per training minibatch.
@@ -71,6 +73,51 @@ _PARAMETERS_DOC = """
     optimizer : {"adam", "adamw", "sgd", "rmsprop"}, default="adam"
         The optimizer.
 
+    weight_decay : float, default=0.0
+        L2 penalty (decoupled weight decay for ``"adamw"``).
+
+    momentum : float, default=0.9
+        Momentum of ``"sgd"`` and ``"rmsprop"`` (ignored by the Adam variants).
+
+    clip_grad_norm : float or None, default=1.0
+        Clip the gradient's global L2 norm to this value before each step, which
+        keeps recurrent networks from exploding gradients. None disables clipping.
+
+    lr_schedule : {"constant", "plateau"}, default="constant"
+        ``"plateau"`` divides the learning rate by 5 when the monitored loss
+        (validation loss with ``early_stopping``, else training loss) has not
+        improved for ``max(1, n_iter_no_change // 2)`` epochs.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        classifiers where every class allows it, seeded by ``random_state``), stop
+        when the validation loss has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs, and restore the weights of the best epoch.
+        When False, all data is used for training and training stops when the
+        training loss has not improved by ``tol`` for ``n_iter_no_change`` epochs.
+        ``partial_fit`` ignores it (it never holds data out).
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out with ``early_stopping``.
+
+    n_iter_no_change : int, default=10
+        Epochs without improvement by ``tol`` before training stops.
+
+    tol : float, default=1e-4
+        Smallest decrease of the monitored loss that counts as an improvement.
+
+    warm_start : bool, default=False
+        When True, ``fit`` continues training the fitted network (weights and
+        optimizer state) for ``max_iter`` more epochs instead of starting anew.
+        The network's shape parameters must not change in between.
+
+    callbacks : list of skorch callbacks or (name, callback) tuples, default=None
+        Extra skorch callbacks run during training, for power users.
+
+    mixed_precision : bool, default=False
+        Train with float16 autocast and a gradient scaler on CUDA devices (faster on
+        recent GPUs). It has no effect on CPU (a warning says so).
+
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, dropout and the per-epoch shuffle. Pass an int
         for reproducible fits on CPU. The global random state of numpy and torch is
@@ -82,7 +129,8 @@ _PARAMETERS_DOC = """
         device actually used is ``device_``.
 
     verbose : int, default=0
-        0 is silent; 1 or more prints one line per epoch.
+        0 is silent; 1 prints one line per epoch (training and validation loss,
+        validation score, duration); 2 also shows a progress bar over the batches.
 """
 
 _INPUT_DOC = """
@@ -123,10 +171,23 @@ _COMMON_ATTRIBUTES_DOC = """
         The torch device used.
 
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs run (over all ``fit``/``partial_fit`` calls that continued
+        the same network).
 
     loss_curve_ : list of float
         Mean training loss of each epoch.
+
+    best_loss_ : float or None
+        Lowest training loss reached; None with ``early_stopping``.
+
+    validation_loss_curve_ : list of float or None
+        Validation loss of each epoch, with ``early_stopping``.
+
+    validation_scores_ : list of float or None
+        Validation score (accuracy or R^2) of each epoch, with ``early_stopping``.
+
+    best_validation_score_ : float or None
+        Best validation score, with ``early_stopping``.
 
     net_ : skorch.NeuralNet
         The fitted skorch net, for power users: ``net_.module_`` is the torch module,
@@ -176,8 +237,76 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 """
     )
 
+    _parameter_constraints: dict = {
+        **BaseRNN._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell: str = "lstm",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        pooling: str = "last",
+        embedding_dim: int = 64,
+        input_type: str = "auto",
+        channels_first: bool = False,
+        max_iter: int = 100,
+        batch_size: int = 32,
+        lr: float = 3e-3,
+        optimizer: str = "adam",
+        weight_decay: float = 0.0,
+        momentum: float = 0.9,
+        clip_grad_norm: float | None = 1.0,
+        lr_schedule: str = "constant",
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        warm_start: bool = False,
+        callbacks: list | None = None,
+        mixed_precision: bool = False,
+        class_weight: dict | str | None = None,
+        random_state=None,
+        device: str = "auto",
+        verbose: int = 0,
+    ):
+        super().__init__(
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            pooling=pooling,
+            embedding_dim=embedding_dim,
+            input_type=input_type,
+            channels_first=channels_first,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            lr=lr,
+            optimizer=optimizer,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            clip_grad_norm=clip_grad_norm,
+            lr_schedule=lr_schedule,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            warm_start=warm_start,
+            callbacks=callbacks,
+            mixed_precision=mixed_precision,
+            random_state=random_state,
+            device=device,
+            verbose=verbose,
+        )
+        self.class_weight = class_weight
+
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the network to sequences ``X`` and labels ``y``.
 
         Parameters
@@ -186,20 +315,99 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             Training sequences (see the class notes for the accepted forms).
         y : array-like of shape (n_samples,)
             Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss (multiplied by the
+            ``class_weight`` of its class).
 
         Returns
         -------
         self : RNNClassifier
             The fitted estimator.
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight)
 
-    def _encode_y(self, y):
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing the network if fitted.
+
+        The validation split of ``early_stopping`` is not used: every sample given
+        is trained on.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Training sequences.
+        y : array-like of shape (n_samples,)
+            Class labels, all in ``classes``.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes the model will ever see. Required on the first call,
+            ignored (but checked if given) afterwards.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : RNNClassifier
+            The updated estimator.
+        """
+        if not hasattr(self, "net_"):
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+            self._classes_for_partial_fit = np.unique(np.asarray(classes))
+        elif classes is not None and not np.array_equal(
+            np.unique(np.asarray(classes)), self.classes_
+        ):
+            raise ValueError(
+                f"classes={classes!r} is not the same as on the first call to "
+                f"partial_fit: {self.classes_!r}."
+            )
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit (class "
+                "frequencies are unknown until all data is seen). Pass a dict of "
+                "class weights, or compute_class_weight on the full data."
+            )
+        return self._fit(X, y, sample_weight, partial=True)
+
+    def _encode_y(self, y, *, reset):
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        encoder = LabelEncoder().fit(y)
-        self.classes_ = encoder.classes_
-        return encoder.transform(y).astype(np.int64), len(self.classes_)
+        if reset:
+            classes = getattr(self, "_classes_for_partial_fit", None)
+            if classes is None:
+                classes = np.unique(y)
+            else:
+                del self._classes_for_partial_fit
+            self.classes_ = classes
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y contains labels {unknown.tolist()!r} that are not in classes_ "
+                f"{self.classes_.tolist()!r} (fixed by the first partial_fit or by "
+                "the fit that warm_start continues)."
+            )
+        return np.searchsorted(self.classes_, y).astype(np.int64), len(self.classes_)
+
+    def _sample_weight(self, y, sample_weight, n_samples):
+        weights = super()._sample_weight(y, sample_weight, n_samples)
+        if self.class_weight is None:
+            return weights
+        y = column_or_1d(y)
+        per_class = (
+            compute_class_weight(self.class_weight, classes=self.classes_, y=y)
+            if self.class_weight == "balanced"
+            else np.array([self.class_weight.get(c, 1.0) for c in self.classes_])
+        )
+        from_class = per_class[np.searchsorted(self.classes_, y)]
+        return from_class if weights is None else weights * from_class
+
+    def _stratify_labels(self, y_train):
+        return y_train
+
+    def _validation_score(self, raw, y_train):
+        return float(np.mean(np.argmax(raw, axis=1) == y_train))
 
     def _criterion(self):
         return nn.CrossEntropyLoss
@@ -282,7 +490,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Fit the network to sequences ``X`` and targets ``y``.
 
         Parameters
@@ -291,28 +499,62 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             Training sequences (see the class notes for the accepted forms).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample in the loss.
 
         Returns
         -------
         self : RNNRegressor
             The fitted estimator.
         """
-        return self._fit(X, y)
+        return self._fit(X, y, sample_weight)
 
-    def _encode_y(self, y):
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Train for one epoch on ``(X, y)``, continuing the network if fitted.
+
+        The target scaling is fixed by the first call. The validation split of
+        ``early_stopping`` is not used: every sample given is trained on.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Training sequences.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : RNNRegressor
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, partial=True)
+
+    def _encode_y(self, y, *, reset):
         y = check_array(y, ensure_2d=False, dtype="numeric", input_name="y")
         if y.ndim not in (1, 2):
             raise ValueError(
                 "y must be 1D (n_samples,) or 2D (n_samples, n_outputs); got "
                 f"{y.ndim}D."
             )
-        self._y_1d = y.ndim == 1
         y2 = y.reshape(len(y), -1).astype(np.float64)
-        self.n_outputs_ = y2.shape[1]
-        self._y_mean = y2.mean(axis=0)
-        scale = y2.std(axis=0)
-        self._y_scale = np.where(scale > 0, scale, 1.0)
+        if reset:
+            self._y_1d = y.ndim == 1
+            self.n_outputs_ = y2.shape[1]
+            self._y_mean = y2.mean(axis=0)
+            scale = y2.std(axis=0)
+            self._y_scale = np.where(scale > 0, scale, 1.0)
+        elif y2.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y2.shape[1]} outputs, but {type(self).__name__} was fitted "
+                f"with {self.n_outputs_}."
+            )
         return ((y2 - self._y_mean) / self._y_scale).astype(np.float32), y2.shape[1]
+
+    def _validation_score(self, raw, y_train):
+        return float(r2_score(y_train, raw))
 
     def _criterion(self):
         return nn.MSELoss

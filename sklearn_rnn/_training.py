@@ -10,6 +10,9 @@ from collections.abc import Iterator
 import numpy as np
 import torch
 from skorch import NeuralNet
+from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
+from skorch.dataset import unpack_data
+from skorch.utils import TeeGenerator, to_tensor
 from torch.utils.data import Dataset
 
 from ._data import Sequences, inference_batches, training_batches
@@ -23,15 +26,26 @@ OPTIMIZERS = {
 
 
 class SequenceDataset(Dataset):
-    """Sequences and their targets, indexed a whole batch at a time.
+    """Sequences, their targets and sample weights, indexed a whole batch at a time.
 
     ``dataset[index_array]`` returns ``({"X": values, "lengths": lengths}, y)`` as
-    tensors, the values padded to the batch's own longest sequence.
+    tensors, the values padded to the batch's own longest sequence. With sample
+    weights, ``y`` is the pair ``(targets, weights)``.
     """
 
-    def __init__(self, sequences: Sequences, y: np.ndarray | None = None):
+    def __init__(
+        self,
+        sequences: Sequences,
+        y: np.ndarray | None = None,
+        sample_weight: np.ndarray | None = None,
+    ):
         self.sequences = sequences
         self.y = None if y is None else torch.from_numpy(y)
+        self.sample_weight = (
+            None
+            if sample_weight is None
+            else torch.from_numpy(np.asarray(sample_weight, dtype=np.float32))
+        )
 
     def __len__(self) -> int:
         return len(self.sequences)
@@ -39,7 +53,19 @@ class SequenceDataset(Dataset):
     def __getitem__(self, index):
         index = np.atleast_1d(np.asarray(index))
         X = self.sequences.batch(index)
-        return X, (None if self.y is None else self.y[index])
+        if self.y is None:
+            return X, None
+        if self.sample_weight is None:
+            return X, self.y[index]
+        return X, (self.y[index], self.sample_weight[index])
+
+    def take(self, index: np.ndarray) -> SequenceDataset:
+        """The part of the data set at ``index`` (e.g. a validation split)."""
+        return SequenceDataset(
+            self.sequences.take(index),
+            None if self.y is None else self.y[index].numpy(),
+            None if self.sample_weight is None else self.sample_weight[index].numpy(),
+        )
 
 
 class BatchLoader:
@@ -103,40 +129,175 @@ def seeded(seed: int, device: str) -> Iterator[None]:
         yield
 
 
+class SequenceNet(NeuralNet):
+    """skorch's ``NeuralNet`` with what recurrent networks on sequences need.
+
+    * a loss that honours sample weights, normalised as ``sum(w * loss) / sum(w)``
+      within each batch, so scaling all weights changes nothing;
+    * gradient clipping by global norm after the backward pass (``clip_grad_norm``);
+    * mixed precision on CUDA (``mixed_precision``): float16 autocast with a gradient
+      scaler, the gradients unscaled before clipping.
+
+    The criterion must be built with ``reduction="none"``.
+    """
+
+    def __init__(self, *args, clip_grad_norm=None, mixed_precision=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clip_grad_norm = clip_grad_norm
+        self.mixed_precision = mixed_precision
+
+    def _amp_enabled(self) -> bool:
+        return bool(self.mixed_precision) and str(self.device).startswith("cuda")
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        if isinstance(y_true, (tuple, list)):
+            target, weight = y_true
+        else:
+            target, weight = y_true, None
+        loss = self.criterion_(y_pred.float(), to_tensor(target, device=self.device))
+        if loss.ndim > 1:  # one loss per output (multi-output regression)
+            loss = loss.mean(dim=tuple(range(1, loss.ndim)))
+        if weight is None:
+            return loss.mean()
+        weight = to_tensor(weight, device=self.device).to(loss.dtype)
+        return (loss * weight).sum() / weight.sum().clamp_min(1e-12)
+
+    def train_step(self, batch, **fit_params):
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        self.optimizer_.zero_grad(set_to_none=True)
+        amp = self._amp_enabled()
+        with torch.autocast("cuda", dtype=torch.float16, enabled=amp):
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        if amp:
+            if getattr(self, "grad_scaler_", None) is None:
+                self.grad_scaler_ = torch.amp.GradScaler("cuda")
+            self.grad_scaler_.scale(loss).backward()
+            self.grad_scaler_.unscale_(self.optimizer_)
+        else:
+            loss.backward()
+        self.notify(
+            "on_grad_computed",
+            named_parameters=TeeGenerator(self.get_all_learnable_params()),
+            batch=batch,
+        )
+        if self.clip_grad_norm is not None:
+            torch.nn.utils.clip_grad_norm_(
+                self.module_.parameters(), self.clip_grad_norm
+            )
+        if amp:
+            self.grad_scaler_.step(self.optimizer_)
+            self.grad_scaler_.update()
+        else:
+            self.optimizer_.step()
+        return {"loss": loss, "y_pred": y_pred}
+
+
+class ValidationScore(Callback):
+    """Records ``valid_score`` (accuracy or R^2) on the held-out set every epoch.
+
+    Predictions go through :func:`predict_raw`, the estimators' own prediction path.
+    """
+
+    def __init__(self, sequences: Sequences, score, batch_size: int):
+        self.sequences = sequences
+        self.score = score
+        self.batch_size = batch_size
+
+    def on_epoch_end(self, net, **kwargs):
+        raw = predict_raw(net, self.sequences, self.batch_size)
+        net.history.record("valid_score", float(self.score(raw)))
+
+
+def make_callbacks(
+    *,
+    validation: ValidationScore | None,
+    n_iter_no_change: int,
+    tol: float,
+    lr_schedule: str,
+    verbose: int,
+    extra: list | None,
+) -> list:
+    """The callbacks of a fit: stopping, schedule, validation score, progress."""
+    monitor = "valid_loss" if validation is not None else "train_loss"
+    sink = print if verbose else _silent
+    callbacks = []
+    if validation is not None:
+        callbacks.append(("valid_score", validation))
+    # With a validation set: early stopping that restores the best weights. Without:
+    # stop once the training loss stalls, as MLPClassifier does.
+    callbacks.append(
+        (
+            "stopping",
+            EarlyStopping(
+                monitor=monitor,
+                patience=n_iter_no_change,
+                threshold=tol,
+                threshold_mode="abs",
+                load_best=validation is not None,
+                sink=sink,
+            ),
+        )
+    )
+    if lr_schedule == "plateau":
+        callbacks.append(
+            (
+                "lr_schedule",
+                LRScheduler(
+                    policy=torch.optim.lr_scheduler.ReduceLROnPlateau,
+                    monitor=monitor,
+                    factor=0.2,
+                    patience=max(1, n_iter_no_change // 2),
+                ),
+            )
+        )
+    if verbose >= 2:
+        callbacks.append(("progress", ProgressBar()))
+    for i, callback in enumerate(extra or []):
+        name = callback[0] if isinstance(callback, tuple) else f"user_{i}"
+        callbacks.append(callback if isinstance(callback, tuple) else (name, callback))
+    return callbacks
+
+
+def _silent(*args, **kwargs) -> None:
+    """A sink that prints nothing."""
+
+
 def build_net(
     *,
     module_kwargs: dict,
     criterion: type[torch.nn.Module],
     optimizer: str,
-    lr: float,
-    max_epochs: int,
-    batch_size: int,
+    optimizer_kwargs: dict,
     device: str,
-    verbose: int,
     rng: np.random.Generator,
-) -> NeuralNet:
+    **train_params,
+) -> SequenceNet:
     """A skorch net with sklearn_rnn's defaults, not skorch's.
 
-    No internal validation split (skorch holds out 20% by default), a seeded shuffle
-    every epoch (skorch does not shuffle), and the optimizer the estimator asked for.
+    ``train_params`` are the net's settings that may change between fits
+    (``max_epochs``, ``batch_size``, ``train_split``, ``callbacks``, ``verbose``,
+    ``clip_grad_norm``, ``mixed_precision``). skorch's defaults are not inherited:
+    no validation split unless one is passed (skorch holds out 20%), a seeded
+    shuffle every epoch (skorch does not shuffle), and the optimizer the estimator
+    asked for (skorch's is SGD).
     """
     from ._network import SequenceNetwork
 
-    return NeuralNet(
+    return SequenceNet(
         module=SequenceNetwork,
         **{f"module__{key}": value for key, value in module_kwargs.items()},
         criterion=criterion,
+        criterion__reduction="none",
         optimizer=OPTIMIZERS[optimizer],
-        lr=lr,
-        max_epochs=max_epochs,
-        batch_size=batch_size,
-        train_split=None,
+        **{f"optimizer__{key}": value for key, value in optimizer_kwargs.items()},
         iterator_train=BatchLoader,
         iterator_train__shuffle=True,
         iterator_train__rng=rng,
         iterator_valid=BatchLoader,
         device=device,
-        verbose=verbose,
+        **train_params,
     )
 
 

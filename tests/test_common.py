@@ -19,10 +19,28 @@ ESTIMATORS = [
     RNNRegressor(
         cell="gru", bidirectional=True, pooling="mean", **{**_FAST, "max_iter": 60}
     ),
+    # Early stopping on: a validation split inside fit, best weights restored.
+    RNNClassifier(early_stopping=True, n_iter_no_change=5, **_FAST),
+    # (the regression checks' validation set is 20 noisy samples: be patient)
+    RNNRegressor(early_stopping=True, n_iter_no_change=20, **{**_FAST, "max_iter": 60}),
     SequenceScaler(),
 ]
 
 
-@parametrize_with_checks(ESTIMATORS)
+def expected_failed_checks(estimator):
+    """The checks each estimator is expected to fail, with the reason."""
+    if isinstance(estimator, (RNNClassifier, RNNRegressor)):
+        return {
+            "check_sample_weight_equivalence_on_dense_data": (
+                "Minibatch training cannot make weight 2 equal to a repeated sample "
+                "exactly: repeating a sample changes the batches and the shuffle. "
+                "scikit-learn marks SGDClassifier the same way. Weights do enter "
+                "the loss as sum(w * loss) / sum(w) (tests/test_training.py)."
+            )
+        }
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
