@@ -91,7 +91,7 @@ class BaseRNN(BaseEstimator):
         optimizer: str = "adam",
         weight_decay: float = 0.0,
         momentum: float = 0.9,
-        clip_grad_norm: float | None = 1.0,
+        clip_grad_norm: float | None = 5.0,
         lr_schedule: str = "constant",
         early_stopping: bool = False,
         validation_fraction: float = 0.1,

@@ -79,9 +79,10 @@ _PARAMETERS_DOC = """
     momentum : float, default=0.9
         Momentum of ``"sgd"`` and ``"rmsprop"`` (ignored by the Adam variants).
 
-    clip_grad_norm : float or None, default=1.0
+    clip_grad_norm : float or None, default=5.0
         Clip the gradient's global L2 norm to this value before each step, which
         keeps recurrent networks from exploding gradients. None disables clipping.
+        (On JapaneseVowels, 1.0 cost a point of accuracy; 5.0 did not.)
 
     lr_schedule : {"constant", "plateau"}, default="constant"
         ``"plateau"`` divides the learning rate by 5 when the monitored loss
@@ -260,7 +261,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         optimizer: str = "adam",
         weight_decay: float = 0.0,
         momentum: float = 0.9,
-        clip_grad_norm: float | None = 1.0,
+        clip_grad_norm: float | None = 5.0,
         lr_schedule: str = "constant",
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
@@ -350,6 +351,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         self : RNNClassifier
             The updated estimator.
         """
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit (class "
+                "frequencies are unknown until all data is seen). Pass a dict of "
+                "class weights, or compute_class_weight on the full data."
+            )
         if not hasattr(self, "net_"):
             if classes is None:
                 raise ValueError(
@@ -363,13 +370,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
                 f"classes={classes!r} is not the same as on the first call to "
                 f"partial_fit: {self.classes_!r}."
             )
-        if self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' is not supported by partial_fit (class "
-                "frequencies are unknown until all data is seen). Pass a dict of "
-                "class weights, or compute_class_weight on the full data."
-            )
-        return self._fit(X, y, sample_weight, partial=True)
+        try:
+            return self._fit(X, y, sample_weight, partial=True)
+        finally:
+            # Used by the first successful call only; a failed one leaves no trace.
+            self.__dict__.pop("_classes_for_partial_fit", None)
 
     def _encode_y(self, y, *, reset):
         y = column_or_1d(y, warn=True)
