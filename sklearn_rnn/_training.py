@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from copy import deepcopy
 
 import numpy as np
 import torch
@@ -162,6 +163,27 @@ class SequenceNet(NeuralNet):
         weight = to_tensor(weight, device=self.device).to(loss.dtype)
         return (loss * weight).sum() / weight.sum().clamp_min(1e-12)
 
+    def notify(self, method_name, **cb_kwargs):
+        """Call ``method_name`` on the net and on every callback.
+
+        Unlike skorch's, a callback that stops training at the end of an epoch (by
+        raising ``KeyboardInterrupt``: the stopping rule, or a user's callback) does
+        not hide that epoch from the callbacks after it: they all see its end (its
+        progress line is printed, user callbacks run), then training stops.
+        """
+        if method_name != "on_epoch_end":
+            super().notify(method_name, **cb_kwargs)
+            return
+        getattr(self, method_name)(self, **cb_kwargs)
+        interrupt = None
+        for _, cb in self.callbacks_:
+            try:
+                getattr(cb, method_name)(self, **cb_kwargs)
+            except KeyboardInterrupt as exc:
+                interrupt = interrupt or exc
+        if interrupt is not None:
+            raise interrupt
+
     def train_step(self, batch, **fit_params):
         self._set_training(True)
         Xi, yi = unpack_data(batch)
@@ -192,6 +214,47 @@ class SequenceNet(NeuralNet):
         else:
             self.optimizer_.step()
         return {"loss": loss, "y_pred": y_pred}
+
+
+class StopOnPlateau(EarlyStopping):
+    """skorch's ``EarlyStopping`` with the rule of scikit-learn's MLP.
+
+    An epoch is a miss unless the monitored loss beats the lowest so far by more than
+    ``threshold``; training stops after ``patience`` misses in a row. The weights
+    kept for ``load_best`` are those of the lowest loss however small its
+    improvement (skorch's keep only improvements by more than the threshold, so the
+    model restored could be worse than the best epoch). The stopping message comes
+    after the last epoch's progress line.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.best_score_ = np.inf
+        self.stopped_ = False
+
+    def on_epoch_end(self, net, **kwargs):
+        current = net.history[-1, self.monitor]
+        if current > self.best_score_ - self.threshold:
+            self.misses_ += 1
+        else:
+            self.misses_ = 0
+        if current < self.best_score_:
+            self.best_score_ = current
+            self.best_epoch_ = net.history[-1, "epoch"]
+            if self.load_best:
+                self.best_model_weights_ = deepcopy(net.module_.state_dict())
+        if self.misses_ == self.patience:
+            self.stopped_ = True
+            raise KeyboardInterrupt
+
+    def on_train_end(self, net, **kwargs):
+        if self.stopped_:
+            self._sink(
+                f"Stopping since {self.monitor} has not improved by {self.threshold} "
+                f"in the last {self.patience} epochs.",
+                verbose=net.verbose,
+            )
+        super().on_train_end(net, **kwargs)
 
 
 class ValidationScore(Callback):
@@ -230,7 +293,7 @@ def make_callbacks(
     callbacks.append(
         (
             "stopping",
-            EarlyStopping(
+            StopOnPlateau(
                 monitor=monitor,
                 patience=n_iter_no_change,
                 threshold=tol,
@@ -255,9 +318,25 @@ def make_callbacks(
     if verbose >= 2:
         callbacks.append(("progress", ProgressBar()))
     for i, callback in enumerate(extra or []):
-        name = callback[0] if isinstance(callback, tuple) else f"user_{i}"
-        callbacks.append(callback if isinstance(callback, tuple) else (name, callback))
+        named = isinstance(callback, tuple)
+        if named and not (len(callback) == 2 and isinstance(callback[0], str)):
+            raise ValueError(
+                f"callbacks: a tuple must be (name, callback); got {callback!r}."
+            )
+        if not _is_callback(callback[1] if named else callback):
+            raise ValueError(
+                "callbacks must hold skorch callbacks (skorch.callbacks.Callback "
+                f"instances or subclasses) or (name, callback) tuples; got "
+                f"{callback!r}."
+            )
+        callbacks.append(callback if named else (f"user_{i}", callback))
     return callbacks
+
+
+def _is_callback(obj) -> bool:
+    if isinstance(obj, type):
+        return issubclass(obj, Callback)
+    return isinstance(obj, Callback)
 
 
 def _silent(*args, **kwargs) -> None:
