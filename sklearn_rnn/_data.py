@@ -96,12 +96,45 @@ class Sequences:
         }
 
 
+#: Length bucketing draws batches from pools of this many batches' worth of samples.
+BUCKET_POOL = 32
+
+#: Lengths are jittered by up to this factor before sorting, so that sequences of
+#: similar (not only equal) length swap batches from one epoch to the next.
+LENGTH_JITTER = 0.1
+
+
 def training_batches(
-    n_samples: int, batch_size: int, *, shuffle: bool, rng: np.random.Generator | None
+    lengths: np.ndarray,
+    batch_size: int,
+    *,
+    shuffle: bool,
+    rng: np.random.Generator | None,
 ) -> list[np.ndarray]:
-    """Index arrays of the minibatches of one training epoch."""
-    order = rng.permutation(n_samples) if shuffle else np.arange(n_samples)
-    return [order[i : i + batch_size] for i in range(0, n_samples, batch_size)]
+    """Index arrays of the minibatches of one training epoch.
+
+    With ``shuffle``, batches group sequences of similar length, so padding each batch
+    to its own longest wastes little, and stay random: the samples are shuffled, cut
+    into pools of :data:`BUCKET_POOL` batches, each pool is sorted by jittered length
+    and cut into batches, and the order of all batches is shuffled. Without
+    ``shuffle``, batches follow the input order.
+    """
+    n_samples = len(lengths)
+    if not shuffle:
+        order = np.arange(n_samples)
+        return [order[i : i + batch_size] for i in range(0, n_samples, batch_size)]
+    order = rng.permutation(n_samples)
+    jitter = np.exp(rng.uniform(-LENGTH_JITTER, LENGTH_JITTER, n_samples))
+    key = lengths[order] * jitter
+    pool = batch_size * BUCKET_POOL
+    batches = []
+    for start in range(0, n_samples, pool):
+        members = order[start : start + pool]
+        members = members[np.argsort(key[start : start + pool], kind="stable")]
+        batches.extend(
+            members[i : i + batch_size] for i in range(0, len(members), batch_size)
+        )
+    return [batches[i] for i in rng.permutation(len(batches))]
 
 
 def inference_batches(

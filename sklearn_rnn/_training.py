@@ -93,7 +93,10 @@ class BatchLoader:
 
     def __iter__(self) -> Iterator:
         for index in training_batches(
-            len(self.dataset), self.batch_size, shuffle=self.shuffle, rng=self.rng
+            self.dataset.sequences.lengths,
+            self.batch_size,
+            shuffle=self.shuffle,
+            rng=self.rng,
         ):
             yield self.dataset[index]
 
