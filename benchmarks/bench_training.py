@@ -1,9 +1,9 @@
 """Training and prediction throughput of the estimators vs hand-written PyTorch.
 
-Items 1-3 of the benchmark list of issue 5, on the CPU, with one torch thread on
-both sides of every comparison (``torch.set_num_threads(1)``, one inter-op
-thread, BLAS/OpenMP pools limited to 1 by threadpoolctl; the thread count is
-checked after every estimator call).
+Items 1-3 (and 4 with ``--memory``) of the benchmark list of issue 5, on the
+CPU, with one torch thread on both sides of every comparison
+(``torch.set_num_threads(1)``, one inter-op thread, BLAS/OpenMP pools limited
+to 1 by threadpoolctl; the thread count is checked after every estimator call).
 
 Workload (fixed by ``--seed``, default 0)
 -----------------------------------------
@@ -60,13 +60,29 @@ The final summary marks the issue's targets MET or NOT MET: training >= 2.3x the
 padded loop and >= 0.95x the bucketed loop; ``predict_proba`` >= 0.9x raw module
 calls. Figures from ``--quick`` (smaller workload, fewer rounds) are indicative
 only. Peak resident memory of the process (``getrusage``) is printed at the end
-for information; item 4 of the issue (peak memory of training and of predicting
-on 100,000 sequences, each measured on its own) is not covered by this script.
+for information only.
+
+4. Peak memory (``--memory``; opt-in, not part of the default run: it takes
+   about 1.5 min with ``--quick`` and a few minutes without, on 2 cores). Each
+   row is the peak RSS (``getrusage(RUSAGE_SELF).ru_maxrss``) of its own fresh
+   process, with one torch thread, LSTM only: (a) importing torch/sklearn_rnn
+   and building the 5,000-sequence workload (the baseline); (b) one epoch of
+   the estimator's ``fit`` on it; the hand-written epoch (c) fully padded and
+   (d) bucketed; (e) importing, building the prediction input (100,000
+   sequences of the same distribution, 20,000 with ``--quick``; an int64
+   ``(n, 200)`` matrix, 153 MiB for 100,000, built in chunks of 5,000) and
+   unpickling the model fitted in (b); then ``predict_proba`` on that input
+   (f) and raw module calls on length-sorted batches of 256 (g). The input
+   counts in (e)-(g). Printed: MiB, the increment over the baseline (a), and
+   estimator / reference ratios of the peaks and of the increments. The
+   measured process is started through a small launcher process, since a
+   child exec'd straight from this one would inherit its peak in ``ru_maxrss``.
 
 Usage::
 
     python benchmarks/bench_training.py [--quick] [--rounds N]
         [--cells lstm,gru,bilstm] [--calls N] [--seed S]
+    python benchmarks/bench_training.py --memory [--quick] [--seed S]
 """
 
 from __future__ import annotations
@@ -77,8 +93,11 @@ import os
 import platform
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from argparse import SUPPRESS
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -446,6 +465,127 @@ def bench_prediction(data: Workload, estimator: RNNClassifier, rounds: int, call
 
 
 # --------------------------------------------------------------------------------------
+# Item 4: peak memory, each measurement in a fresh process
+# --------------------------------------------------------------------------------------
+
+N_PREDICT, N_PREDICT_QUICK = 100_000, 20_000
+CHUNK = 5_000  # rows generated at a time, so generating the input adds no large peak
+
+#: A child started straight from this (large) process would inherit its peak RSS:
+#: Linux keeps the largest RSS of the old address space across ``execve`` in
+#: ``ru_maxrss``. A small Python in between, which starts the measured process,
+#: gives that process a fresh count (about 10 MiB from the small launcher).
+LAUNCHER = "import subprocess, sys; sys.exit(subprocess.run(sys.argv[1:]).returncode)"
+MEMORY_TAG = "PEAK_RSS_KIB"
+
+MEMORY_CASES = {  # name -> description
+    "baseline": "imports + 5,000-sequence workload (baseline)",
+    "fit": "estimator fit, 1 epoch on 5,000",
+    "padded loop": "hand loop, 1 epoch, fully padded",
+    "bucketed loop": "hand loop, 1 epoch, bucketed",
+    "predict input": "imports + prediction input + fitted model",
+    "predict_proba": "estimator predict_proba on the input",
+    "raw module": "raw module calls, sorted batches of 256",
+}
+
+
+def make_predict_input(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` sequences of the workload's distribution, built chunk by chunk into
+    one ``(n, WIDTH)`` int64 matrix (plus the lengths)."""
+    X = np.empty((n, WIDTH), dtype=np.int64)
+    lengths = np.empty(n, dtype=np.int64)
+    for k, start in enumerate(range(0, n, CHUNK)):
+        part = make_workload(min(CHUNK, n - start), seed + 1_000 + k)
+        X[start : start + len(part.lengths)] = part.X
+        lengths[start : start + len(part.lengths)] = part.lengths
+    return X, lengths
+
+
+def peak_rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def memory_child(case: str, args: argparse.Namespace) -> None:
+    """Runs one case in this fresh process and prints its peak RSS."""
+    import pickle
+
+    model = Path(args.memory_model)
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
+    with threadpool_limits(limits=1):
+        if case in ("baseline", "fit", "padded loop", "bucketed loop"):
+            data = make_workload(N_SEQUENCES, args.seed)
+            if case == "fit":
+                fitted = clone(make_estimator("lstm", False)).fit(data.X, data.y)
+                model.write_bytes(pickle.dumps(fitted))
+            elif case != "baseline":
+                prepare = hand_loop(data, "lstm", False, bucketed=case != "padded loop")
+                prepare()()
+        else:
+            X, lengths = make_predict_input(args.memory_predict_n, args.seed)
+            estimator = pickle.loads(model.read_bytes())
+            if case == "predict_proba":
+                out = estimator.predict_proba(X)
+            elif case == "raw module":
+                out = raw_predict_proba(estimator.net_.module_, X, lengths)
+            if case != "predict input" and out.shape != (len(X), 2):
+                raise RuntimeError(f"{case}: unexpected output shape {out.shape}")
+    print(f"{MEMORY_TAG} {peak_rss_kib()}")
+
+
+def run_memory_case(case: str, args: argparse.Namespace, model: Path) -> float:
+    """Peak RSS in MiB of ``case`` run in a fresh process."""
+    cmd = [sys.executable, "-c", LAUNCHER, sys.executable, str(Path(__file__))]
+    cmd += ["--memory-child", case, "--memory-model", str(model)]
+    cmd += ["--memory-predict-n", str(args.memory_predict_n), "--seed", str(args.seed)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith(MEMORY_TAG)]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"memory case {case!r} failed:\n{done.stderr[-3000:]}")
+    return int(lines[-1].split()[1]) / 1024
+
+
+def bench_memory(args: argparse.Namespace) -> dict[str, float]:
+    n = args.memory_predict_n
+    input_mib = n * WIDTH * 8 / 2**20
+    print(
+        f"\n[memory] LSTM, peak RSS (getrusage ru_maxrss) of a fresh process per row; "
+        f"training on {N_SEQUENCES:,} sequences, prediction on {n:,} sequences "
+        f"(int64 input {input_mib:,.0f} MiB, which counts in the prediction rows)"
+    )
+    peaks: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        model = Path(tmp) / "fitted.pkl"
+        for case in MEMORY_CASES:  # "fit" runs before the cases that load its model
+            start = time.perf_counter()
+            peaks[case] = run_memory_case(case, args, model)
+            print(
+                f"  {MEMORY_CASES[case]:<46}{peaks[case]:>8,.0f} MiB"
+                f"{peaks[case] - peaks['baseline']:>+9,.0f} MiB"
+                f"  ({time.perf_counter() - start:.0f} s)"
+            )
+            sys.stdout.flush()
+    base = peaks["baseline"]
+    for est, ref in (
+        ("fit", "padded loop"),
+        ("fit", "bucketed loop"),
+        ("predict_proba", "raw module"),
+    ):
+        inc_e, inc_r = peaks[est] - base, peaks[ref] - base
+        inc = f"{inc_e / inc_r:.2f}x" if inc_r > 0 else "n/a"
+        print(
+            f"  {est} / {ref:<14} peak {peaks[est] / peaks[ref]:.2f}x, "
+            f"increment over baseline {inc}"
+        )
+    over_input = peaks["predict_proba"] - peaks["predict input"]
+    print(
+        f"  predict_proba above its own input and model: {over_input:+,.0f} MiB "
+        f"(raw module {peaks['raw module'] - peaks['predict input']:+,.0f} MiB)"
+    )
+    return peaks
+
+
+# --------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------
 
@@ -462,7 +602,10 @@ def cpu_model() -> str:
 
 def print_header(args, data: Workload) -> None:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print("sklearn_rnn training/prediction benchmark (issue 5, items 1-3)")
+    print(
+        "sklearn_rnn training/prediction benchmark "
+        "(issue 5, items 1-3; item 4: --memory)"
+    )
     print(
         f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs, "
         f"{platform.platform()}; load average at start {load}"
@@ -534,7 +677,7 @@ def print_summary(results: dict, quick: bool) -> None:
     print(
         f"peak RSS of this process: {peak:,.0f} MiB (whole run, for information; "
         "issue item 4, peak memory of training and of predicting on 100,000 "
-        "sequences, is not measured here)"
+        "sequences, each in a fresh process: run with --memory)"
     )
     print(f"load average at end: {load}")
 
@@ -558,7 +701,20 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="single-sequence calls per round (default 200, quick 50)",
     )
     parser.add_argument("--seed", type=int, default=0, help="workload seed")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="item 4 only: peak memory of training and of predicting, each in a "
+        f"fresh process ({N_PREDICT:,} prediction sequences, quick "
+        f"{N_PREDICT_QUICK:,})",
+    )
+    # Internal: one memory case, run in a fresh process by --memory.
+    parser.add_argument("--memory-child", choices=list(MEMORY_CASES), help=SUPPRESS)
+    parser.add_argument("--memory-model", help=SUPPRESS)
+    parser.add_argument("--memory-predict-n", type=int, help=SUPPRESS)
     args = parser.parse_args(argv)
+    if args.memory_predict_n is None:
+        args.memory_predict_n = N_PREDICT_QUICK if args.quick else N_PREDICT
     args.cells = [c.strip() for c in args.cells.split(",") if c.strip()]
     unknown = [c for c in args.cells if c not in CELLS]
     if unknown or not args.cells:
@@ -574,6 +730,18 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.memory_child:
+        memory_child(args.memory_child, args)
+        return 0
+    if args.memory:
+        print("sklearn_rnn benchmark: peak memory (issue 5, item 4)")
+        print(
+            f"machine: {cpu_model()}, {os.cpu_count()} logical CPUs; versions: torch "
+            f"{torch.__version__}, sklearn_rnn {sklearn_rnn.__version__}; one torch "
+            "thread"
+        )
+        bench_memory(args)
+        return 0
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     data = make_workload(N_SEQUENCES_QUICK if args.quick else N_SEQUENCES, args.seed)
