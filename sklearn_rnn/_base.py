@@ -264,13 +264,7 @@ class BaseRNN(BaseEstimator):
         if self.early_stopping and not partial:
             train_idx, valid_idx = self._validation_split(data, seed)
             valid = data.take(valid_idx)
-            validation = ValidationScore(
-                valid.sequences,
-                lambda raw, y_valid=y_train[valid_idx]: self._validation_score(
-                    raw, y_valid
-                ),
-                max(self.batch_size, _MIN_PREDICT_BATCH),
-            )
+            validation = ValidationScore(self._validation_score)
             data = data.take(train_idx)
             train_split = predefined_split(valid)
         if self.mixed_precision and not self.device_.startswith("cuda"):
@@ -329,7 +323,7 @@ class BaseRNN(BaseEstimator):
         # Keep no training data inside the fitted model (pickles stay small).
         self.net_.set_params(train_split=None)
         if validation is not None:
-            validation.sequences = validation.score = None
+            validation.score = None
         self._record_history()
         return self
 

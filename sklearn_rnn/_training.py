@@ -263,17 +263,29 @@ class StopOnPlateau(EarlyStopping):
 class ValidationScore(Callback):
     """Records ``valid_score`` (accuracy or R^2) on the held-out set every epoch.
 
-    Predictions go through :func:`predict_raw`, the estimators' own prediction path.
+    It reads the outputs of the validation pass skorch already makes for the
+    validation loss, so the held-out set is run through the network once per epoch.
+    ``score(raw_outputs, targets)`` computes the score.
     """
 
-    def __init__(self, sequences: Sequences, score, batch_size: int):
-        self.sequences = sequences
+    def __init__(self, score):
         self.score = score
-        self.batch_size = batch_size
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.outputs_, self.targets_ = [], []
+
+    def on_batch_end(self, net, batch, training, y_pred=None, **kwargs):
+        if training:
+            return
+        _, y = unpack_data(batch)
+        target = y[0] if isinstance(y, (tuple, list)) else y
+        self.outputs_.append(y_pred.detach().float().cpu().numpy())
+        self.targets_.append(np.asarray(target))
 
     def on_epoch_end(self, net, **kwargs):
-        raw = predict_raw(net, self.sequences, self.batch_size)
-        net.history.record("valid_score", float(self.score(raw)))
+        raw, targets = np.concatenate(self.outputs_), np.concatenate(self.targets_)
+        self.outputs_, self.targets_ = [], []
+        net.history.record("valid_score", float(self.score(raw, targets)))
 
 
 def make_callbacks(
