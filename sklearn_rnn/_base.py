@@ -22,13 +22,15 @@ from sklearn.utils.validation import (
 )
 from skorch.helper import predefined_split
 
-from ._data import INPUT_TYPES, OOV_ID, Sequences, to_sequences
+from ._data import INPUT_TYPES, OOV_ID, Sequences, row_chunks, to_sequences
 from ._network import CELLS, POOLINGS
 from ._training import (
+    FUSED_OPTIMIZERS,
     OPTIMIZERS,
     SequenceDataset,
     ValidationScore,
     build_net,
+    flush_denormals,
     make_callbacks,
     predict_raw,
     resolve_device,
@@ -38,6 +40,9 @@ from ._training import (
 #: Prediction batches hold at least this many sequences (bigger is faster; memory is
 #: bounded by one batch).
 _MIN_PREDICT_BATCH = 256
+
+#: Prediction converts and sorts the input this many batches at a time.
+_PREDICT_CHUNK_BATCHES = 32
 
 
 class BaseRNN(BaseEstimator):
@@ -315,7 +320,7 @@ class BaseRNN(BaseEstimator):
         self._module_config = module_kwargs
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
-        with seeded(seed, self.device_):
+        with seeded(seed, self.device_), flush_denormals():
             if first and not partial:
                 self.net_.fit(data, y=None)
             else:
@@ -345,6 +350,11 @@ class BaseRNN(BaseEstimator):
         kwargs = {"lr": self.lr, "weight_decay": self.weight_decay}
         if self.optimizer in ("sgd", "rmsprop"):
             kwargs["momentum"] = self.momentum
+        if self.optimizer in FUSED_OPTIMIZERS:
+            # One kernel per step instead of one per operation and parameter: Adam's
+            # step on an Embedding(10000, 64) -> LSTM(64) model took 1.0 ms instead
+            # of 5-7 ms on one CPU core (the step is 15% of a bucketed epoch).
+            kwargs["fused"] = True
         return kwargs
 
     def _check_continuation(self, module_kwargs: dict) -> None:
@@ -420,9 +430,15 @@ class BaseRNN(BaseEstimator):
     def _forward(self, X) -> np.ndarray:
         """Raw network outputs for ``X`` in input order (float64)."""
         check_is_fitted(self)
-        seqs = self._check_X(X, reset=False)
         batch_size = max(self.batch_size, _MIN_PREDICT_BATCH)
-        return predict_raw(self.net_, seqs, batch_size)
+        parts = []
+        with flush_denormals():
+            # Chunk by chunk, so that converting the input (dtype, left-alignment,
+            # unknown ids) never copies more than a chunk of a large data set.
+            for chunk in row_chunks(X, batch_size * _PREDICT_CHUNK_BATCHES):
+                seqs = self._check_X(chunk, reset=False)
+                parts.append(predict_raw(self.net_, seqs, batch_size))
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -22,6 +22,7 @@ __all__ = [
     "ROW_BLOCK",
     "Sequences",
     "inference_batches",
+    "row_chunks",
     "to_sequences",
     "training_batches",
 ]
@@ -97,11 +98,11 @@ class Sequences:
 
 
 #: Length bucketing draws batches from pools of this many batches' worth of samples.
-BUCKET_POOL = 32
+BUCKET_POOL = 64
 
 #: Lengths are jittered by up to this factor before sorting, so that sequences of
 #: similar (not only equal) length swap batches from one epoch to the next.
-LENGTH_JITTER = 0.1
+LENGTH_JITTER = 0.05
 
 
 def training_batches(
@@ -294,6 +295,29 @@ def _numeric_from_3d(arr: np.ndarray, hint: str = "") -> Sequences:
     return Sequences(values, lengths, "numeric")
 
 
+def row_chunks(X, n_rows: int) -> Iterator:
+    """Consecutive chunks of at most ``n_rows`` sequences of ``X``, in order.
+
+    Arrays are cut into views, lists into sub-lists, DataFrames with ``iloc`` (so
+    their column names stay checkable); other inputs come whole. Converting and
+    predicting chunk by chunk keeps memory bounded by a chunk, not the data set.
+    """
+    if hasattr(X, "iloc") and hasattr(X, "shape"):
+        n = X.shape[0]
+        take = X.iloc.__getitem__
+    elif isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim >= 1):
+        n = len(X)
+        take = X.__getitem__
+    else:
+        yield X
+        return
+    if n <= n_rows:
+        yield X
+        return
+    for start in range(0, n, n_rows):
+        yield take(slice(start, start + n_rows))
+
+
 def _check_token_values(arr: np.ndarray) -> np.ndarray:
     """Token ids as int64, rejecting what cannot be an id."""
     if arr.size and arr.dtype.kind == "f":
@@ -315,17 +339,26 @@ def _check_token_values(arr: np.ndarray) -> np.ndarray:
             f"negative values (min {arr.min()}). If X holds numeric sequences, cast it "
             "to float or pass input_type='numeric'."
         )
-    return arr.astype(np.int64)
+    return arr.astype(np.int64, copy=False)
 
 
 def _tokens_from_table(arr: np.ndarray) -> Sequences:
-    """Left-align the non-zero ids of each row: 0 is padding wherever it occurs."""
+    """Left-align the non-zero ids of each row: 0 is padding wherever it occurs.
+
+    Post-padded rows (the usual case) are used as they are, without a copy; only
+    rows with padding before a token (pre-padding, or zeros inside) are rearranged,
+    in a copy. The values are never written to afterwards.
+    """
     ids = _check_token_values(arr)
     is_pad = ids == PAD_ID
-    order = np.argsort(is_pad, axis=1, kind="stable")
-    values = np.take_along_axis(ids, order, axis=1)
-    lengths = (~is_pad).sum(axis=1).astype(np.int64)
-    return Sequences(values, lengths, "tokens", table_width=arr.shape[1])
+    lengths = ids.shape[1] - is_pad.sum(axis=1, dtype=np.int64)
+    misaligned = (is_pad[:, :-1] & ~is_pad[:, 1:]).any(axis=1)
+    if misaligned.any():
+        rows = np.flatnonzero(misaligned)
+        order = np.argsort(is_pad[rows], axis=1, kind="stable")
+        ids = ids.copy()
+        ids[rows] = np.take_along_axis(ids[rows], order, axis=1)
+    return Sequences(ids, lengths, "tokens", table_width=arr.shape[1])
 
 
 def _ragged_to_sequences(
