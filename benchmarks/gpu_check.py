@@ -60,7 +60,12 @@ then one device-tool ``run`` with ``carry=[".whl"]`` and a ``timeout_s`` of abou
 
     python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl \
       && export PYTHONPATH=/tmp/site PYTHONUNBUFFERED=1 \
-      && python3 benchmarks/gpu_check.py
+      && python3 benchmarks/gpu_check.py \
+      && python3 benchmarks/bench_training.py --device cuda --quick --rounds 3
+
+The second script is the training benchmark of issue 5 on the GPU: the estimator
+(float32 and ``mixed_precision=True``) against the hand-written padded, bucketed
+and packed loops, all on the device; drop ``--quick`` when the budget allows.
 
 The script imports sklearn_rnn from the checkout when it is not installed. A hidden
 debug flag, ``--device cpu``, runs the whole flow on the CPU (the CUDA expectations
