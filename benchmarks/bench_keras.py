@@ -77,16 +77,12 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
-import queue
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -98,6 +94,7 @@ from threadpoolctl import threadpool_limits
 import sklearn_rnn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _keras_worker import KerasWorker, find_keras_python
 from bench_training import (
     BATCH_SIZE,
     EMBEDDING_DIM,
@@ -119,10 +116,6 @@ from bench_training import (
     timed,
 )
 
-TFENV_HINT = (
-    "python3 -m venv /tmp/tfenv && /tmp/tfenv/bin/pip install tensorflow-cpu, then "
-    "--keras-python /tmp/tfenv/bin/python"
-)
 KERAS_NAMES = {"keras, no mask": "nomask", "keras, mask_zero": "mask"}
 TORCH_NAMES = ("estimator fit", "padded loop")
 STALL = 1.5  # a timed call whose wall time exceeds STALL x its CPU time is listed
@@ -232,106 +225,22 @@ for line in sys.stdin:
 """
 
 
-class KerasWorker:
-    """Drives the worker subprocess one timed ``fit`` at a time."""
-
-    def __init__(self, python: str, data: Workload, timeout: float) -> None:
-        self.timeout = timeout
-        self._tmp = tempfile.TemporaryDirectory(prefix="bench_keras_")
-        npz = Path(self._tmp.name) / "workload.npz"
-        np.savez(npz, X=data.X, y=data.y)
-        cfg = {
-            "vocab_size": data.vocab_size,
-            "width": WIDTH,
-            "embedding_dim": EMBEDDING_DIM,
-            "hidden_size": HIDDEN_SIZE,
-            "batch_size": BATCH_SIZE,
-            "lr": LR,
-        }
-        self._stderr = (Path(self._tmp.name) / "stderr.txt").open("w+")
-        self.proc = subprocess.Popen(
-            [python, "-c", KERAS_WORKER, str(npz), json.dumps(cfg)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
-            encoding="utf-8",
-        )
-        # A reader thread, so that a stalled worker cannot hang this process.
-        self._lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._pump, daemon=True).start()
-        self.info = self._read()
-
-    def _pump(self) -> None:
-        for line in self.proc.stdout:
-            self._lines.put(line)
-        self._lines.put(None)
-
-    def _stderr_tail(self) -> str:
-        self._stderr.flush()
-        self._stderr.seek(0)
-        return self._stderr.read()[-2000:].strip()
-
-    def _read(self) -> dict:
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                self.proc.kill()
-                return {"error": f"no answer from the worker in {self.timeout:.0f} s"}
-            if line is None:
-                code = self.proc.wait()
-                return {"error": f"worker exited ({code}): {self._stderr_tail()}"}
-            if line.startswith("@@"):
-                return json.loads(line[2:])
-
-    def fit(self, cmd: str, variant: str) -> dict:
-        self.proc.stdin.write(f"{cmd} {variant}\n")
-        self.proc.stdin.flush()
-        answer = self._read()
-        if "wall" not in answer:
-            raise RuntimeError(f"Keras worker failed: {answer.get('error')}")
-        return answer
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.write("quit\n")
-                self.proc.stdin.close()
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._stderr.close()
-        self._tmp.cleanup()
-
-
-def find_keras_python(args: argparse.Namespace) -> tuple[str | None, str]:
-    """The interpreter to run the worker in, or None and why Keras is skipped."""
-    if args.keras_python is None:
-        if importlib.util.find_spec("tensorflow") is None:
-            return None, (
-                "TensorFlow is not importable by this interpreter and no "
-                f"--keras-python was given (create one: {TFENV_HINT})"
-            )
-        return sys.executable, ""
-    code = (
-        "import importlib.util, sys; "
-        "sys.exit(importlib.util.find_spec('tensorflow') is None)"
+def start_worker(python: str, data: Workload, timeout: float) -> KerasWorker:
+    """The Keras worker, given the workload through a temporary ``.npz`` file."""
+    workdir = tempfile.TemporaryDirectory(prefix="bench_keras_")
+    npz = Path(workdir.name) / "workload.npz"
+    np.savez(npz, X=data.X, y=data.y)
+    cfg = {
+        "vocab_size": data.vocab_size,
+        "width": WIDTH,
+        "embedding_dim": EMBEDDING_DIM,
+        "hidden_size": HIDDEN_SIZE,
+        "batch_size": BATCH_SIZE,
+        "lr": LR,
+    }
+    return KerasWorker(
+        python, KERAS_WORKER, [str(npz), json.dumps(cfg)], workdir, timeout
     )
-    try:
-        found = subprocess.run(
-            [args.keras_python, "-c", code], capture_output=True, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return None, f"could not run {args.keras_python} ({exc})"
-    if found.returncode != 0:
-        return None, f"TensorFlow is not installed for {args.keras_python}"
-    return args.keras_python, ""
 
 
 # --------------------------------------------------------------------------------------
@@ -427,7 +336,7 @@ def bench(
 
     def keras_contender(name: str) -> Callable[[], Timing]:
         def run() -> Timing:
-            answer = worker.fit(cmd, KERAS_NAMES[name])
+            answer = worker.ask(f"{cmd} {KERAS_NAMES[name]}", "wall")
             losses[name].append(answer["loss"])
             return answer["wall"], answer["cpu"]
 
@@ -443,7 +352,7 @@ def bench(
         check_threads(name)
         print(f"    {name:<18} {wall:7.3f} s wall {cpu:7.3f} s CPU", flush=True)
     for name, variant in KERAS_NAMES.items():
-        answer = worker.fit("warmup", variant)
+        answer = worker.ask(f"warmup {variant}", "wall")
         first_fit[name] = answer["wall"]
         print(
             f"    {name:<18} {answer['wall']:7.3f} s wall {answer['cpu']:7.3f} s CPU "
@@ -509,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     start = time.perf_counter()
     print("sklearn_rnn training benchmark vs Keras (issue 5, item 5)")
-    python, why = find_keras_python(args)
+    python, why = find_keras_python(args.keras_python)
     if python is None:
         print(f"Keras comparison skipped: {why}.")
         return 0
@@ -517,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     torch.set_num_interop_threads(1)
     data = make_workload(N_SEQUENCES_QUICK if args.quick else N_SEQUENCES, args.seed)
-    worker = KerasWorker(python, data, args.keras_timeout)
+    worker = start_worker(python, data, args.keras_timeout)
     if "error" in worker.info:
         worker.close()
         print(f"Keras comparison skipped: {worker.info['error']}.")

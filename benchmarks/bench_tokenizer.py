@@ -62,13 +62,11 @@ from __future__ import annotations
 import argparse
 import csv
 import gc
-import importlib.util
 import json
 import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -81,6 +79,9 @@ import sklearn
 from sklearn.base import clone
 from sklearn.feature_extraction.text import CountVectorizer
 from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _keras_worker import KerasWorker, find_keras_python
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
@@ -285,84 +286,19 @@ for line in sys.stdin:
 """
 
 
-class KerasWorker:
-    """Drives the worker subprocess one timed command at a time."""
-
-    def __init__(self, python: str, docs: list[str], length: int, batch_size: int):
-        self._tmp = tempfile.TemporaryDirectory(prefix="bench_tokenizer_")
-        corpus = Path(self._tmp.name) / "corpus.json"
-        corpus.write_text(json.dumps(docs), encoding="utf-8")
-        self._stderr = (Path(self._tmp.name) / "stderr.txt").open("w+")
-        self.proc = subprocess.Popen(
-            [python, "-c", KERAS_WORKER, str(corpus), str(length), str(batch_size)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
-            encoding="utf-8",
-        )
-        self.info = self._read()
-
-    def _read(self) -> dict:
-        for line in self.proc.stdout:
-            if line.startswith("@@"):
-                return json.loads(line[2:])
-        self._stderr.seek(0)
-        tail = self._stderr.read()[-2000:]
-        return {"error": f"worker exited ({self.proc.wait()}): {tail.strip()}"}
-
-    def time(self, cmd: str) -> float:
-        self.proc.stdin.write(cmd + "\n")
-        self.proc.stdin.flush()
-        answer = self._read()
-        if "seconds" not in answer:
-            raise RuntimeError(f"Keras worker failed: {answer.get('error')}")
-        return answer["seconds"]
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                self.proc.stdin.write("quit\n")
-                self.proc.stdin.close()
-            except OSError:
-                pass
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-        self._stderr.close()
-        self._tmp.cleanup()
-
-
-def python_has_tensorflow(python: str) -> tuple[bool, str]:
-    code = (
-        "import importlib.util, sys; "
-        "sys.exit(importlib.util.find_spec('tensorflow') is None)"
-    )
-    try:
-        found = subprocess.run([python, "-c", code], capture_output=True, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return False, f"could not run {python} ({exc})"
-    if found.returncode != 0:
-        return False, f"TensorFlow is not installed for {python}"
-    return True, ""
-
-
 def start_keras(args, docs, length) -> tuple[KerasWorker | None, str]:
-    if args.keras_python:
-        python = args.keras_python
-        ok, why = python_has_tensorflow(python)
-    elif importlib.util.find_spec("tensorflow") is not None:
-        python, ok, why = sys.executable, True, ""
-    else:
-        return None, (
-            "TensorFlow is not importable by this interpreter and no --keras-python "
-            "was given (e.g. python3 -m venv /tmp/tfenv && /tmp/tfenv/bin/pip install "
-            "tensorflow-cpu, then --keras-python /tmp/tfenv/bin/python)"
-        )
-    if not ok:
+    python, why = find_keras_python(args.keras_python)
+    if python is None:
         return None, why
-    worker = KerasWorker(python, docs, length, args.keras_batch_size)
+    workdir = tempfile.TemporaryDirectory(prefix="bench_tokenizer_")
+    corpus = Path(workdir.name) / "corpus.json"
+    corpus.write_text(json.dumps(docs), encoding="utf-8")
+    worker = KerasWorker(
+        python,
+        KERAS_WORKER,
+        [str(corpus), str(length), str(args.keras_batch_size)],
+        workdir,
+    )
     if "error" in worker.info:
         worker.close()
         return None, worker.info["error"]
@@ -599,7 +535,9 @@ def main(argv: list[str] | None = None) -> int:
     keras_label = {"transform": "call", "fit": "adapt", "fit_transform": "adapt+call"}
     if worker is not None:
         for phase, contenders in phases.items():
-            contenders[keras_name] = lambda phase=phase: worker.time(phase)
+            contenders[keras_name] = lambda phase=phase: worker.ask(phase, "seconds")[
+                "seconds"
+            ]
 
     print(
         f"\nTiming: {args.rounds} interleaved rounds, order rotated each round; "
