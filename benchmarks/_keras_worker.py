@@ -21,6 +21,41 @@ import threading
 import time
 from pathlib import Path
 
+#: The start of every worker's code: one thread everywhere, quiet TensorFlow, the
+#: CPU only, a clean protocol channel (``reply``), and an error answer when
+#: TensorFlow or Keras cannot be imported. The caller appends its own part.
+WORKER_PRELUDE = r"""
+import gc, json, os, sys, time
+for var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+    os.environ[var] = "1"
+os.environ["KERAS_BACKEND"] = "tensorflow"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+real_stdout = sys.stdout
+sys.stdout = sys.stderr  # keep the protocol channel clean of library chatter
+
+
+def reply(obj):
+    real_stdout.write("@@" + json.dumps(obj) + "\n")
+    real_stdout.flush()
+
+
+try:
+    import tensorflow as tf
+
+    # Before any op runs: one intra-op and one inter-op thread.
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    import keras
+except Exception as exc:
+    reply({"error": f"TensorFlow/Keras is not importable ({type(exc).__name__}: "
+                    f"{exc})"})
+    sys.exit(0)
+import platform
+
+import numpy as np
+"""
+
 #: How to make an interpreter with TensorFlow, for the skip messages.
 TFENV_HINT = (
     "python3 -m venv /tmp/tfenv && /tmp/tfenv/bin/pip install tensorflow-cpu, "

@@ -94,7 +94,7 @@ from threadpoolctl import threadpool_limits
 import sklearn_rnn
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _keras_worker import KerasWorker, find_keras_python
+from _keras_worker import WORKER_PRELUDE, KerasWorker, find_keras_python
 from bench_training import (
     BATCH_SIZE,
     EMBEDDING_DIM,
@@ -125,37 +125,9 @@ STALL = 1.5  # a timed call whose wall time exceeds STALL x its CPU time is list
 # The Keras worker, run by the interpreter that has TensorFlow
 # --------------------------------------------------------------------------------------
 
-KERAS_WORKER = r"""
-import gc, json, os, sys, time
-for var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
-    os.environ[var] = "1"
-os.environ["KERAS_BACKEND"] = "tensorflow"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
-real_stdout = sys.stdout
-sys.stdout = sys.stderr  # keep the protocol channel clean of library chatter
-
-
-def reply(obj):
-    real_stdout.write("@@" + json.dumps(obj) + "\n")
-    real_stdout.flush()
-
-
-try:
-    import tensorflow as tf
-
-    # Before any op runs: one intra-op and one inter-op thread.
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    import keras
-except Exception as exc:
-    reply({"error": f"TensorFlow/Keras is not importable ({type(exc).__name__}: "
-                    f"{exc})"})
-    sys.exit(0)
-import platform
-
-import numpy as np
-
+KERAS_WORKER = (
+    WORKER_PRELUDE
+    + r"""
 cfg = json.loads(sys.argv[2])
 with np.load(sys.argv[1]) as npz:
     X = npz["X"].astype(np.int32)  # the model's Input is int32
@@ -223,6 +195,7 @@ for line in sys.stdin:
         break
     reply(answer)
 """
+)
 
 
 def start_worker(python: str, data: Workload, timeout: float) -> KerasWorker:

@@ -81,7 +81,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _keras_worker import KerasWorker, find_keras_python
+from _keras_worker import WORKER_PRELUDE, KerasWorker, find_keras_python
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
@@ -205,34 +205,9 @@ def reference_fit_transform(docs, analyzer):
 # Keras TextVectorization, in a worker subprocess of the interpreter that has TF
 # --------------------------------------------------------------------------------------
 
-KERAS_WORKER = r"""
-import gc, json, os, sys, time
-for var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
-    os.environ[var] = "1"
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
-real_stdout = sys.stdout
-sys.stdout = sys.stderr  # keep the protocol channel clean of library chatter
-
-
-def reply(obj):
-    real_stdout.write("@@" + json.dumps(obj) + "\n")
-    real_stdout.flush()
-
-
-try:
-    import tensorflow as tf
-except Exception as exc:
-    reply({"error": f"TensorFlow is not importable ({type(exc).__name__}: {exc})"})
-    sys.exit(0)
-import platform
-
-import keras
-import numpy as np
-
-tf.config.threading.set_intra_op_parallelism_threads(1)
-tf.config.threading.set_inter_op_parallelism_threads(1)
-with open(sys.argv[1], encoding="utf-8") as f:
+KERAS_WORKER = (
+    WORKER_PRELUDE
+    + r"""with open(sys.argv[1], encoding="utf-8") as f:
     docs = json.load(f)
 length = int(sys.argv[2])
 batch_size = int(sys.argv[3])
@@ -284,6 +259,7 @@ for line in sys.stdin:
         break
     reply({"seconds": seconds})
 """
+)
 
 
 def start_keras(args, docs, length) -> tuple[KerasWorker | None, str]:
