@@ -12,6 +12,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -320,6 +321,7 @@ class BaseRNN(BaseEstimator):
         self._module_config = module_kwargs
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
+        epochs_before = 0 if first else len(self.net_.history)
         with seeded(seed, self.device_), flush_denormals():
             if first and not partial:
                 self.net_.fit(data, y=None)
@@ -330,7 +332,25 @@ class BaseRNN(BaseEstimator):
         if validation is not None:
             validation.score = None
         self._record_history()
+        if not partial:
+            self._warn_if_not_converged(len(self.net_.history) - epochs_before)
         return self
+
+    def _warn_if_not_converged(self, epochs: int) -> None:
+        """Warn, as MLPClassifier does, when all ``max_iter`` epochs ran without the
+        monitored loss settling (an interrupted fit does not warn)."""
+        stopper = dict(self.net_.callbacks_)["stopping"]
+        if stopper.stopped_ or epochs < self.max_iter:
+            return
+        monitored = "validation loss" if self.early_stopping else "training loss"
+        warnings.warn(
+            f"{type(self).__name__}: max_iter={self.max_iter} epochs ran and the "
+            f"{monitored} was still improving by more than tol={self.tol} within "
+            f"n_iter_no_change={self.n_iter_no_change} epochs; the model may not "
+            "have converged. Raise max_iter (or continue with warm_start=True).",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
 
     def _module_kwargs(self, n_outputs: int) -> dict:
         return {

@@ -4,10 +4,12 @@ optimizers, weight decay, gradient clipping, the learning-rate schedule, user ca
 verbosity, Ctrl-C, pickling and mixed precision."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 import torch
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import recall_score
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.class_weight import compute_sample_weight
@@ -300,6 +302,42 @@ def test_tol_zero_with_a_steadily_falling_loss_runs_to_max_iter():
     ).fit(X, signal > 0)
     assert clf.n_iter_ == 25
     assert np.all(np.diff(clf.loss_curve_) < 0)
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_max_iter_without_settling_warns_like_mlp(Estimator, early_stopping):
+    X, signal = sign_task(n=40)
+    y = signal > 0 if Estimator is RNNClassifier else signal
+    est = Estimator(
+        n_iter_no_change=50, early_stopping=early_stopping, **{**FAST, "max_iter": 2}
+    )
+    monitored = "validation loss" if early_stopping else "training loss"
+    with pytest.warns(ConvergenceWarning, match=f"max_iter=2 .* {monitored}"):
+        est.fit(X, y)
+    assert est.n_iter_ == 2
+
+
+def test_a_fit_stopped_by_the_plateau_rule_does_not_warn():
+    X, signal = sign_task(n=40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = RNNClassifier(tol=10.0, n_iter_no_change=2, **{**FAST, "max_iter": 20})
+        clf.fit(X, signal > 0)
+    assert clf.n_iter_ == 3  # the first epoch sets the best; the next two miss
+
+
+def test_partial_fit_and_warm_start_count_only_their_own_epochs():
+    X, signal = sign_task(n=40)
+    clf = RNNClassifier(n_iter_no_change=50, **{**FAST, "max_iter": 1})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        for _ in range(3):  # partial_fit never warns (as MLP's)
+            clf.partial_fit(X, signal > 0, classes=[False, True])
+    clf.set_params(warm_start=True, max_iter=2)
+    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+        clf.fit(X, signal > 0)
+    assert clf.n_iter_ == 5
 
 
 @pytest.mark.parametrize("tol", [0.0, 0.02])
