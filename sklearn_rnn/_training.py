@@ -114,6 +114,11 @@ def resolve_device(device: str) -> str:
             f"device={device!r} is not a torch device: {exc}. Use 'cpu', 'cuda', "
             "'cuda:N' or 'auto'."
         ) from None
+    if kind == "meta":
+        raise ValueError(
+            "device='meta' holds shapes but no data, so nothing can be trained or "
+            "predicted on it. Use 'cpu', 'cuda', 'cuda:N' or 'auto'."
+        )
     if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} was requested but CUDA is not available here. Use "

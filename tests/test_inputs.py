@@ -598,7 +598,7 @@ def test_invalid_parameters_name_the_parameter(Estimator, params, name):
         Estimator(**params).fit(seqs, y)
 
 
-@pytest.mark.parametrize("device", ["foo", "", "cuda:x"])
+@pytest.mark.parametrize("device", ["foo", "", "cuda:x", "meta"])
 def test_invalid_device_string_is_a_value_error(device):
     seqs, y = ragged(n=6)
     with pytest.raises(ValueError, match="device="):
