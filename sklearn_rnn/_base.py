@@ -314,10 +314,7 @@ class BaseRNN(BaseEstimator):
             self.net_.set_params(**train_params)
             self.net_.initialize_callbacks()
             if (self.optimizer, optimizer_kwargs) != self._optimizer_config:
-                self.net_.set_params(
-                    optimizer=OPTIMIZERS[self.optimizer],
-                    **{f"optimizer__{k}": v for k, v in optimizer_kwargs.items()},
-                )
+                self._update_optimizer(optimizer_kwargs)
         self._module_config = module_kwargs
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
@@ -376,6 +373,24 @@ class BaseRNN(BaseEstimator):
             # of 5-7 ms on one CPU core (the step is 15% of a bucketed epoch).
             kwargs["fused"] = True
         return kwargs
+
+    def _update_optimizer(self, kwargs: dict) -> None:
+        """Apply changed optimizer settings to a fit that continues (warm_start or
+        partial_fit). The same optimizer keeps its state (e.g. Adam's moment
+        estimates) with the new learning rate, weight decay or momentum, as changing
+        the learning rate of a Keras model does; another optimizer starts afresh."""
+        net = self.net_
+        old_name, old_kwargs = self._optimizer_config
+        for key in old_kwargs.keys() - kwargs.keys():
+            delattr(net, f"optimizer__{key}")
+        for key, value in kwargs.items():
+            setattr(net, f"optimizer__{key}", value)
+        if self.optimizer == old_name:
+            for group in net.optimizer_.param_groups:
+                group.update(kwargs)
+        else:
+            net.optimizer = OPTIMIZERS[self.optimizer]
+            net.initialize_optimizer()
 
     def _check_continuation(self, module_kwargs: dict) -> None:
         """Continuing a fit needs the same network; say which parameter changed."""

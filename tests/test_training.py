@@ -340,6 +340,40 @@ def test_partial_fit_and_warm_start_count_only_their_own_epochs():
     assert clf.n_iter_ == 5
 
 
+def _adam_steps(est):
+    return int(est.net_.optimizer_.state_dict()["state"][0]["step"])
+
+
+@pytest.mark.parametrize("how", ["warm_start", "partial_fit"])
+def test_changed_optimizer_settings_apply_to_a_continued_fit(how):
+    X, signal = sign_task(n=40)
+    y = signal > 0
+    clf = RNNClassifier(warm_start=True, n_iter_no_change=50, **FAST).fit(X, y)
+    steps = _adam_steps(clf)
+    clf.set_params(lr=1e-4, weight_decay=0.1)
+    if how == "warm_start":
+        clf.fit(X, y)
+    else:
+        clf.partial_fit(X, y)
+    group = clf.net_.optimizer_.param_groups[0]
+    assert (group["lr"], group["weight_decay"]) == (1e-4, 0.1)
+    # The same optimizer continues: Adam's state is kept, not restarted.
+    assert _adam_steps(clf) > steps
+    assert clf.n_iter_ == (6 if how == "warm_start" else 4)
+
+
+def test_another_optimizer_in_a_continued_fit_starts_afresh():
+    X, signal = sign_task(n=40)
+    y = signal > 0
+    clf = RNNClassifier(warm_start=True, n_iter_no_change=50, **FAST).fit(X, y)
+    clf.set_params(optimizer="sgd", momentum=0.5).fit(X, y)
+    assert isinstance(clf.net_.optimizer_, torch.optim.SGD)
+    assert clf.net_.optimizer_.param_groups[0]["momentum"] == 0.5
+    clf.set_params(optimizer="adam").fit(X, y)  # momentum is not Adam's: dropped
+    assert isinstance(clf.net_.optimizer_, torch.optim.Adam)
+    assert clf.n_iter_ == 9
+
+
 @pytest.mark.parametrize("tol", [0.0, 0.02])
 def test_plateau_stop_follows_the_mlp_rule(tol):
     """As MLPClassifier: an epoch is a miss unless its loss beats the best loss so
