@@ -11,8 +11,9 @@ takes that list directly, and :class:`~sklearn_rnn.SequenceScaler` standardizes 
 channel over the valid steps only.
 
 The data ship inside the ``sktime`` wheel (``pip install "sklearn-rnn[datasets]"``), so
-this example runs offline. Set ``SKLEARN_RNN_FAST=1`` for a quick run (fewer epochs,
-the same code path).
+this example runs offline. The figures need matplotlib (``pip install
+"sklearn-rnn[plot]"``); without it the example prints its scores and skips them. Set
+``SKLEARN_RNN_FAST=1`` for a quick run (fewer epochs, the same code path).
 """
 
 import os
@@ -25,6 +26,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sklearn_rnn import RNNClassifier, SequenceScaler, load_japanese_vowels
+
+try:
+    import matplotlib.pyplot as plt
+except ImportError:  # the README's set-up installs no matplotlib: no figures then
+    plt = None
+    print('matplotlib is not installed: no figures (pip install "sklearn-rnn[plot]")')
 
 FAST = os.environ.get("SKLEARN_RNN_FAST", "0") not in ("", "0")
 
@@ -40,6 +47,19 @@ print(
 )
 
 # %%
+# Each utterance is a short multivariate series. Here is the first coefficient of
+# five utterances by each of three speakers: the lengths differ, and so do the
+# speakers' typical trajectories.
+if plt is not None:
+    fig, axes = plt.subplots(1, 3, figsize=(10, 3), sharey=True)
+    for ax, speaker in zip(axes, ["1", "2", "3"], strict=True):
+        for i in np.flatnonzero(y_train == speaker)[:5]:
+            ax.plot(np.arange(1, len(X_train[i]) + 1), X_train[i][:, 0])
+        ax.set(title=f"Speaker {speaker}", xlabel="Time step")
+    axes[0].set_ylabel("LPC coefficient 1")
+    fig.tight_layout()
+
+# %%
 # The recurrent network, with its default settings
 # ------------------------------------------------
 # A one-layer LSTM with 64 hidden units reads each standardized series; its last
@@ -51,7 +71,8 @@ model = make_pipeline(
 start = time.perf_counter()
 model.fit(X_train, y_train)
 fit_seconds = time.perf_counter() - start
-rnn_accuracy = accuracy_score(y_test, model.predict(X_test))
+y_pred = model.predict(X_test)
+rnn_accuracy = accuracy_score(y_test, y_pred)
 
 
 # %%
@@ -77,4 +98,26 @@ print(f"  trained {model[-1].n_iter_} epochs in {fit_seconds:.1f} s")
 print(f"Summary features + logistic regression: test accuracy {baseline_accuracy:.3f}")
 print("Published simple neural baselines: MLP 0.976, FCN 0.993")
 print("Confusion matrix (rows: true speaker):")
-print(confusion_matrix(y_test, model.predict(X_test)))
+print(confusion_matrix(y_test, y_pred))
+
+# %%
+# Test accuracy of both models, next to two published neural baselines (Ismail
+# Fawaz et al., "Deep learning for time series classification: a review", 2019).
+# At the time of writing, a full run (at most 100 epochs; training stopped after 52,
+# when the training loss stalled) reached 0.973 after 3 to 18 s of training on one
+# CPU thread (on a quiet or a busy machine), against 0.984 for the baseline: on this
+# small data set, a linear model on well-chosen summary statistics is hard to
+# beat.
+if plt is not None:
+    scores = {
+        "LSTM\n(this run)": rnn_accuracy,
+        "summary feats +\nlogistic (this run)": baseline_accuracy,
+        "MLP\n(published)": 0.976,
+        "FCN\n(published)": 0.993,
+    }
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    bars = ax.bar(list(scores), list(scores.values()), color=["C0", "C1", "0.6", "0.6"])
+    ax.bar_label(bars, fmt="%.3f")
+    ax.set(ylabel="Test accuracy", ylim=(0.5, 1.05), title="JapaneseVowels")
+    fig.tight_layout()
+    plt.show()

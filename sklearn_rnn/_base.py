@@ -446,7 +446,10 @@ class BaseRNN(BaseEstimator):
         if self.early_stopping and valid_loss[-1] is not None:
             self.validation_loss_curve_ = [v for v in valid_loss if v is not None]
             self.validation_scores_ = [v for v in valid_score if v is not None]
-            self.best_validation_score_ = max(self.validation_scores_)
+            # The score of the weights kept: early stopping restores the epoch of
+            # the lowest validation loss, which need not have the highest score.
+            kept = int(np.nanargmin(self.validation_loss_curve_))
+            self.best_validation_score_ = self.validation_scores_[kept]
             self.best_loss_ = None
         else:
             self.validation_loss_curve_ = None

@@ -76,8 +76,8 @@ def load_ts(
     Returns
     -------
     X : ndarray of shape (n_samples, n_timesteps, n_channels) or list of ndarray
-        float32 values, channels last. When the cases have different lengths, a
-        list of ``n_samples`` arrays of shape ``(n_timesteps_i, n_channels)``.
+        The float32 values, channels last. When the cases have different lengths,
+        a list of ``n_samples`` arrays of shape ``(n_timesteps_i, n_channels)``.
     y : ndarray of shape (n_samples,) or None
         For ``@classLabel true``, the class labels as written in the file
         (a str array); for ``@targetLabel true``, the float64 targets; ``None``
@@ -360,8 +360,9 @@ def load_ucr_uea(
     Returns
     -------
     X : ndarray of shape (n_samples, n_timesteps, n_channels) or list of ndarray
-        float32 values, channels last; a list of ``(n_timesteps_i, n_channels)``
-        arrays when the series have different lengths. See :func:`load_ts`.
+        The float32 values, channels last; a list of
+        ``(n_timesteps_i, n_channels)`` arrays when the series have different
+        lengths. See :func:`load_ts`.
     y : ndarray of shape (n_samples,) or None
         Class labels (str) or regression targets (float64).
 
@@ -446,7 +447,7 @@ def load_japanese_vowels(
     Returns
     -------
     X : list of ndarray of shape (n_timesteps_i, 12)
-        float32 series, channels last.
+        The float32 series, channels last.
     y : ndarray of shape (n_samples,)
         Speaker labels as str.
 
@@ -500,7 +501,7 @@ def load_gunpoint(
     Returns
     -------
     X : ndarray of shape (n_samples, 150, 1)
-        float32 series, channels last.
+        The float32 series, channels last.
     y : ndarray of shape (n_samples,)
         Class labels as str (``"1"`` or ``"2"``).
 

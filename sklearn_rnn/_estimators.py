@@ -82,7 +82,7 @@ _PARAMETERS_DOC = """
     clip_grad_norm : float or None, default=5.0
         Clip the gradient's global L2 norm to this value before each step, which
         keeps recurrent networks from exploding gradients. None disables clipping.
-        (On JapaneseVowels, 1.0 cost a point of accuracy; 5.0 did not.)
+        On JapaneseVowels, 1.0 cost a point of accuracy; 5.0 did not.
 
     lr_schedule : {"constant", "plateau"}, default="constant"
         ``"plateau"`` divides the learning rate by 5 when the monitored loss
@@ -118,7 +118,11 @@ _PARAMETERS_DOC = """
     mixed_precision : bool, default=False
         Train with float16 autocast and a gradient scaler on CUDA devices (faster on
         recent GPUs). It has no effect on CPU (a warning says so).
+"""
 
+# The parameters after ``class_weight``, which only the classifier has: the two
+# halves keep each estimator's documented parameters in its signature's order.
+_PARAMETERS_END_DOC = """
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialization, dropout and the per-epoch shuffle. Pass an int
         for reproducible fits on CPU. The global random state of numpy and torch is
@@ -172,7 +176,7 @@ _COMMON_ATTRIBUTES_DOC = """
     n_features_in_ : int
         Number of columns for 2D input, number of channels for 3D or list input.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the columns seen at fit, when ``X`` was a DataFrame.
 
     vocab_size_ : int
@@ -199,7 +203,9 @@ _COMMON_ATTRIBUTES_DOC = """
         Validation score (accuracy or R^2) of each epoch, with ``early_stopping``.
 
     best_validation_score_ : float or None
-        Best validation score, with ``early_stopping``.
+        With ``early_stopping``, the validation score of the weights kept: those of
+        the epoch with the lowest validation loss (not necessarily the highest
+        score among ``validation_scores_``).
 
     net_ : skorch.NeuralNet
         The fitted skorch net, for power users: ``net_.module_`` is the torch module,
@@ -216,6 +222,15 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     cross-entropy loss. Labels may be any hashable values.
 """
         + _PARAMETERS_DOC
+        + """
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, multiplied into ``sample_weight``:
+        a dict ``{label: weight}`` (classes not in it weigh 1), ``"balanced"`` for
+        weights inversely proportional to the class frequencies in ``y`` (as
+        :func:`sklearn.utils.class_weight.compute_class_weight` computes them; not
+        supported by ``partial_fit``), or None for equal weights.
+"""
+        + _PARAMETERS_END_DOC
         + """
     Attributes
     ----------
@@ -474,6 +489,7 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     any scale train well. Single and multi-output targets are supported.
 """
         + _PARAMETERS_DOC
+        + _PARAMETERS_END_DOC
         + """
     Attributes
     ----------

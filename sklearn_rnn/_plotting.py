@@ -292,7 +292,12 @@ class TrainingCurveDisplay:
             more_handles, more_labels = self.ax_score_.get_legend_handles_labels()
             handles, labels = handles + more_handles, labels + more_labels
             legend_ax = self.ax_score_
-        self.legend_ = legend_ax.legend(handles, labels, loc="best")
+            # matplotlib's loc="best" would avoid the twin's curves only.
+            self.legend_ = _legend_covering_least(
+                legend_ax, handles, labels, [*ax.lines, *self.ax_score_.lines]
+            )
+        else:
+            self.legend_ = legend_ax.legend(handles, labels, loc="best")
 
         name = self.estimator_name if name is None else name
         if name is not None:
@@ -416,3 +421,45 @@ class TrainingCurveDisplay:
             score_kw=score_kw,
             best_iteration_kw=best_iteration_kw,
         )
+
+
+#: Where a legend may go, in matplotlib's order of preference for ``loc="best"``.
+_LEGEND_LOCATIONS = (
+    "upper right",
+    "upper left",
+    "lower left",
+    "lower right",
+    "center left",
+    "center right",
+    "lower center",
+    "upper center",
+    "center",
+)
+
+
+def _legend_covering_least(legend_ax, handles, labels, lines):
+    """A legend on ``legend_ax`` at the location that covers the fewest points of
+    ``lines``, which may belong to several axes (``loc="best"`` for twin axes)."""
+    renderer = legend_ax.figure.canvas.get_renderer()
+    points = [
+        line.get_transform().transform(line.get_xydata())
+        for line in lines
+        if len(line.get_xydata())
+    ]
+    points = np.concatenate(points) if points else np.empty((0, 2))
+    best, best_count = None, None
+    for loc in _LEGEND_LOCATIONS:
+        legend = legend_ax.legend(handles, labels, loc=loc)
+        box = legend.get_window_extent(renderer)
+        inside = (
+            (points[:, 0] >= box.x0)
+            & (points[:, 0] <= box.x1)
+            & (points[:, 1] >= box.y0)
+            & (points[:, 1] <= box.y1)
+        )
+        count = int(inside.sum())
+        if best_count is None or count < best_count:
+            best, best_count = loc, count
+            if count == 0:
+                break
+    return legend_ax.legend(handles, labels, loc=best)

@@ -270,7 +270,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         Which end of a too-long document is cut: ``"post"`` keeps the first
         ``max_length`` tokens, ``"pre"`` keeps the last ones.
 
-    dtype : integer dtype, default=np.int64
+    dtype : dtype, default=np.int64
         Type of the output matrix. It must be an integer type wide enough for
         the largest id (checked in :meth:`fit`).
 
@@ -731,7 +731,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_ids : ndarray of shape (n_documents, max_length_)
+        X_ids : ndarray of shape (n_documents, `max_length_`)
             The token ids of each document, padded with 0.
         """
         return self._fit(X, want_output=True)
@@ -878,7 +878,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_ids : ndarray of shape (n_documents, max_length_)
+        X_ids : ndarray of shape (n_documents, `max_length_`)
             The token ids of each document, padded with 0 (``dtype``).
         """
         check_is_fitted(self)

@@ -311,3 +311,31 @@ def test_docstring_example_runs(pyplot):
     runner.run(test)
     assert runner.failures == 0
     assert test.examples, "the docstring has no examples"
+
+
+def test_legend_avoids_the_curves_of_both_axes(pyplot):
+    # Falling losses fill the upper left and lower right, rising scores the lower
+    # left and upper right of the twin axis: loc="best" on the twin alone would
+    # put the legend on the losses.
+    n = 30
+    epochs = np.arange(n)
+    display = TrainingCurveDisplay(
+        loss_curve=list(np.exp(-epochs / 5)),
+        validation_loss_curve=list(np.exp(-epochs / 5) + 0.05),
+        validation_scores=list(1 - np.exp(-epochs / 5)),
+    ).plot()
+    fig = display.ax_.figure
+    renderer = fig.canvas.get_renderer()
+    box = display.legend_.get_window_extent(renderer)
+    for line in [*display.ax_.lines, *display.ax_score_.lines]:
+        xy = line.get_transform().transform(line.get_xydata())
+        inside = (
+            (xy[:, 0] >= box.x0)
+            & (xy[:, 0] <= box.x1)
+            & (xy[:, 1] >= box.y0)
+            & (xy[:, 1] <= box.y1)
+        )
+        assert not inside.any(), line.get_label()
+    assert display.legend_.axes is display.ax_score_
+    labels = [t.get_text() for t in display.legend_.get_texts()]
+    assert len(labels) == 3

@@ -156,13 +156,15 @@ def test_early_stopping_stops_early_and_restores_the_best_weights(seed, tol):
     assert best < clf.n_iter_ - 1
     assert len(curve) == len(clf.validation_scores_) == clf.n_iter_
     assert len(clf.loss_curve_) == len(clf.net_.history) == clf.n_iter_
-    assert clf.best_validation_score_ == max(clf.validation_scores_)
     assert clf.best_loss_ is None
-    # The final model's loss on the held-out split is the lowest of the curve.
+    # The final model's loss on the held-out split is the lowest of the curve,
+    # and its accuracy there is best_validation_score_ (that epoch's score).
     valid = rows_of(X, recorder.valid.sequences.values)
     assert _cross_entropy(clf, X[valid], y[valid]) == pytest.approx(
         min(curve), rel=1e-5
     )
+    assert clf.best_validation_score_ == clf.validation_scores_[best]
+    assert clf.score(X[valid], y[valid]) == pytest.approx(clf.best_validation_score_)
     # ... and it is the model of the best epoch: stopping there gives the same one.
     short = RNNClassifier(
         **{**EARLY, "max_iter": best + 1}, tol=tol, random_state=seed
@@ -180,7 +182,7 @@ def test_early_stopping_regressor_restores_the_best_weights():
     best = int(np.argmin(reg.validation_loss_curve_))
     assert best < reg.n_iter_ - 1 < reg.max_iter - 1
     assert len(reg.validation_scores_) == reg.n_iter_
-    assert reg.best_validation_score_ == max(reg.validation_scores_)
+    assert reg.best_validation_score_ == reg.validation_scores_[best]
     short = RNNRegressor(**{**params, "max_iter": best + 1}).fit(X, y)
     np.testing.assert_array_equal(short.predict(X), reg.predict(X))
 

@@ -1,0 +1,114 @@
+"""The code of the user guide runs.
+
+Every ```python block of each ``docs/*.md`` page is executed, in order, in one fresh
+namespace per page (the blocks of a page build on each other, as a reader running
+them would), from a temporary working directory. Blocks that cannot run here (Keras,
+CUDA) start with the line ``# not run: <reason>``; they are only compiled. Other
+fences (```bash, ```text, ...) are not code to run.
+
+The blocks use small settings themselves (tiny data, a few epochs), so they do not
+depend on ``SKLEARN_RNN_FAST``; torch runs on one thread (see conftest.py).
+"""
+
+import re
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+PAGES = sorted(DOCS.glob("*.md"))
+
+#: Pages whose code takes more than about 10 s on a 2-core machine (none so far: all
+#: the pages together take about 15 s).
+SLOW_PAGES = set()
+
+_FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_NOT_RUN = "# not run"
+
+
+def code_blocks(path):
+    """``(first_line_number, info, code)`` of each fenced block of a markdown page."""
+    blocks = []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if match is None:
+            i += 1
+            continue
+        fence, info = match["fence"], match["info"].strip()
+        indent = len(match["indent"])
+        start, body = i + 1, []
+        i += 1
+        while i < len(lines):
+            line = lines[i]
+            stripped = line.strip()
+            if stripped.startswith(fence[0] * len(fence)) and set(stripped) <= {
+                fence[0]
+            }:
+                break
+            body.append(line[indent:] if line[:indent].isspace() else line)
+            i += 1
+        blocks.append((start + 1, info, "\n".join(body) + "\n"))
+        i += 1
+    return blocks
+
+
+def python_blocks(path):
+    """The ```python blocks of a page: ``(line, code, runnable)``."""
+    return [
+        (line, code, not code.lstrip().startswith(_NOT_RUN))
+        for line, info, code in code_blocks(path)
+        if info.split()[:1] == ["python"]
+    ]
+
+
+def _page_param(path):
+    marks = [pytest.mark.slow] if path.name in SLOW_PAGES else []
+    return pytest.param(path, id=path.name, marks=marks)
+
+
+@pytest.mark.parametrize("page", [_page_param(p) for p in PAGES])
+def test_page_code_runs(page, tmp_path, monkeypatch):
+    blocks = python_blocks(page)
+    if not any(runnable for _, _, runnable in blocks):
+        pytest.skip(f"{page.name} has no code to run")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.chdir(tmp_path)  # files the code writes (models) go there
+    namespace = {"__name__": f"docs_{page.stem}"}
+    try:
+        with warnings.catch_warnings():
+            # The blocks train for a few epochs only: that is no news.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            for line, code, runnable in blocks:
+                # Padded so that tracebacks give the line numbers of the page.
+                compiled = compile("\n" * (line - 1) + code, str(page), "exec")
+                if runnable:
+                    exec(compiled, namespace)
+    finally:
+        if "matplotlib.pyplot" in sys.modules:
+            sys.modules["matplotlib.pyplot"].close("all")
+
+
+def test_not_run_blocks_say_why():
+    """A block kept from running gives its reason on its first line."""
+    for page in PAGES:
+        for line, code, runnable in python_blocks(page):
+            if not runnable:
+                first = code.lstrip().splitlines()[0]
+                assert re.match(r"# not run: \S", first), f"{page.name}:{line}"
+
+
+_LINK = re.compile(r"\]\((?P<target>[^)#\s]+\.md)(?:#[^)]*)?\)")
+
+
+def test_relative_page_links_resolve():
+    for page in PAGES:
+        for match in _LINK.finditer(page.read_text(encoding="utf-8")):
+            target = match["target"]
+            if "://" in target:
+                continue
+            assert (page.parent / target).is_file(), f"{page.name}: {target}"
