@@ -1,10 +1,10 @@
-"""The code of the user guide runs.
+"""The code of the user guide and of the README runs.
 
-Every ```python block of each ``docs/*.md`` page is executed, in order, in one fresh
-namespace per page (the blocks of a page build on each other, as a reader running
-them would), from a temporary working directory. Blocks that cannot run here (Keras,
-CUDA) start with the line ``# not run: <reason>``; they are only compiled. Other
-fences (```bash, ```text, ...) are not code to run.
+Every ```python block of each ``docs/*.md`` page and of ``README.md`` is executed,
+in order, in one fresh namespace per page (the blocks of a page build on each other,
+as a reader running them would), from a temporary working directory. Blocks that
+cannot run here (Keras, CUDA) start with the line ``# not run: <reason>``; they are
+only compiled. Other fences (```bash, ```text, ...) are not code to run.
 
 The blocks use small settings themselves (tiny data, a few epochs), so they do not
 depend on ``SKLEARN_RNN_FAST``; torch runs on one thread (see conftest.py).
@@ -19,11 +19,11 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-PAGES = sorted(DOCS.glob("*.md"))
+PAGES = [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]
 
-#: Pages whose code takes more than about 10 s on a 2-core machine (none so far: all
-#: the pages together take about 15 s).
-SLOW_PAGES = set()
+#: Pages whose code takes more than about 10 s on a 2-core machine: the README's
+#: quickstart (a GRU on 200 series and a grid search over it, 20-40 s).
+SLOW_PAGES = {"README.md"}
 
 _FENCE = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _NOT_RUN = "# not run"
