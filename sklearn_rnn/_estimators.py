@@ -586,6 +586,8 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         return ((y2 - self._y_mean) / self._y_scale).astype(np.float32), y2.shape[1]
 
     def _validation_score(self, raw, y_train):
+        if len(y_train) < 2:  # R^2 is undefined; say so without a warning per epoch
+            return float("nan")
         return float(r2_score(y_train, raw))
 
     def _criterion(self):

@@ -281,6 +281,18 @@ def test_early_stopping_needs_two_samples():
         RNNRegressor(early_stopping=True, **FAST).fit(X, signal)
 
 
+def test_a_one_sample_validation_split_scores_nan_without_warning():
+    X, signal = sign_task(n=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. scikit-learn's UndefinedMetricWarning
+        warnings.simplefilter("ignore", ConvergenceWarning)  # 3 epochs, on purpose
+        reg = RNNRegressor(early_stopping=True, validation_fraction=0.25, **FAST).fit(
+            X, signal
+        )
+    assert len(reg.validation_loss_curve_) == reg.n_iter_  # the loss still drives
+    assert np.isnan(reg.validation_scores_).all()
+
+
 # --------------------------------------------------------------------------------------
 # Stopping on the training loss (no early stopping)
 # --------------------------------------------------------------------------------------
