@@ -324,6 +324,11 @@ class BaseRNN(BaseEstimator):
                 self.net_.fit(data, y=None)
             else:
                 self.net_.partial_fit(data, y=None)
+        history = self.net_.history
+        if history and "train_loss" not in history[-1]:
+            # Ctrl-C inside an epoch: its batches trained the weights, but the epoch
+            # has no loss; it is not counted (nor kept in the history).
+            history.pop()
         # Keep no training data inside the fitted model (pickles stay small).
         self.net_.set_params(train_split=None)
         if validation is not None:
@@ -443,7 +448,10 @@ class BaseRNN(BaseEstimator):
         self.loss_curve_ = [float(row["train_loss"]) for row in history]
         valid_loss = [row.get("valid_loss") for row in history]
         valid_score = [row.get("valid_score") for row in history]
-        if self.early_stopping and valid_loss[-1] is not None:
+        if not history:  # interrupted inside the first epoch
+            self.validation_loss_curve_ = self.validation_scores_ = None
+            self.best_validation_score_ = self.best_loss_ = None
+        elif self.early_stopping and valid_loss[-1] is not None:
             self.validation_loss_curve_ = [v for v in valid_loss if v is not None]
             self.validation_scores_ = [v for v in valid_score if v is not None]
             # The score of the weights kept: early stopping restores the epoch of

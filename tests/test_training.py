@@ -113,6 +113,34 @@ class InterruptAt(Callback):
             raise KeyboardInterrupt
 
 
+class InterruptInside(Callback):
+    """Raises KeyboardInterrupt after the first batch of epoch ``epoch`` (1-based)."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_batch_end(self, net, training, **kwargs):
+        if training and len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("epoch", [1, 2])
+def test_ctrl_c_inside_an_epoch_keeps_a_usable_model(epoch, early_stopping):
+    X, signal = sign_task(n=60)
+    clf = RNNClassifier(
+        callbacks=[InterruptInside(epoch)],
+        early_stopping=early_stopping,
+        batch_size=8,
+        **{**FAST, "max_iter": 5},
+    ).fit(X, signal > 0)
+    # The interrupted epoch is not counted; the ones before it are.
+    assert clf.n_iter_ == len(clf.loss_curve_) == len(clf.net_.history) == epoch - 1
+    assert clf.predict_proba(X).shape == (60, 2)
+    if epoch == 1:
+        assert clf.best_loss_ is None and clf.best_validation_score_ is None
+
+
 # --------------------------------------------------------------------------------------
 # Early stopping restores the best weights
 # --------------------------------------------------------------------------------------
