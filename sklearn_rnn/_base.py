@@ -11,6 +11,7 @@ from abc import abstractmethod
 from numbers import Integral, Real
 
 import numpy as np
+import torch
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -278,7 +279,7 @@ class BaseRNN(BaseEstimator):
                 "mixed_precision=True has an effect only on CUDA devices; training "
                 f"on {self.device_!r} in float32.",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=4,  # the user's call: fit, scikit-learn's wrapper, _fit
             )
         callbacks = make_callbacks(
             validation=validation,
@@ -342,7 +343,8 @@ class BaseRNN(BaseEstimator):
         """Warn, as MLPClassifier does, when all ``max_iter`` epochs ran without the
         monitored loss settling (an interrupted fit does not warn)."""
         stopper = dict(self.net_.callbacks_)["stopping"]
-        if stopper.stopped_ or epochs < self.max_iter:
+        interrupted = getattr(self.net_, "interrupted_", False)
+        if interrupted or stopper.stopped_ or epochs < self.max_iter:
             return
         monitored = "validation loss" if self.early_stopping else "training loss"
         warnings.warn(
@@ -351,7 +353,7 @@ class BaseRNN(BaseEstimator):
             f"n_iter_no_change={self.n_iter_no_change} epochs; the model may not "
             "have converged. Raise max_iter (or continue with warm_start=True).",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=5,  # the user's call: fit, scikit-learn's wrapper, _fit, here
         )
 
     def _module_kwargs(self, n_outputs: int) -> dict:
@@ -372,7 +374,8 @@ class BaseRNN(BaseEstimator):
         kwargs = {"lr": self.lr, "weight_decay": self.weight_decay}
         if self.optimizer in ("sgd", "rmsprop"):
             kwargs["momentum"] = self.momentum
-        if self.optimizer in FUSED_OPTIMIZERS:
+        on_fused_device = torch.device(self.device_).type in ("cpu", "cuda")
+        if self.optimizer in FUSED_OPTIMIZERS and on_fused_device:
             # One kernel per step instead of one per operation and parameter: Adam's
             # step on an Embedding(10000, 64) -> LSTM(64) model took 1.0 ms instead
             # of 5-7 ms on one CPU core (the step is 15% of a bucketed epoch).
@@ -391,8 +394,9 @@ class BaseRNN(BaseEstimator):
         for key, value in kwargs.items():
             setattr(net, f"optimizer__{key}", value)
         if self.optimizer == old_name:
+            settings = {k: v for k, v in kwargs.items() if k != "fused"}
             for group in net.optimizer_.param_groups:
-                group.update(kwargs)
+                group.update(settings)
         else:
             net.optimizer = OPTIMIZERS[self.optimizer]
             net.initialize_optimizer()
@@ -455,9 +459,13 @@ class BaseRNN(BaseEstimator):
             self.validation_loss_curve_ = [v for v in valid_loss if v is not None]
             self.validation_scores_ = [v for v in valid_score if v is not None]
             # The score of the weights kept: early stopping restores the epoch of
-            # the lowest validation loss, which need not have the highest score.
-            kept = int(np.nanargmin(self.validation_loss_curve_))
-            self.best_validation_score_ = self.validation_scores_[kept]
+            # the lowest validation loss of this fit (not necessarily the highest
+            # score; a warm start's earlier fits used another validation split).
+            # (No kept epoch, 0, when every validation loss was NaN.)
+            kept = getattr(dict(self.net_.callbacks_)["stopping"], "best_epoch_", 0)
+            self.best_validation_score_ = (
+                history[kept - 1, "valid_score"] if kept else float("nan")
+            )
             self.best_loss_ = None
         else:
             self.validation_loss_curve_ = None

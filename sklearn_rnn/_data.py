@@ -298,14 +298,16 @@ def _numeric_from_3d(arr: np.ndarray, hint: str = "") -> Sequences:
 def row_chunks(X, n_rows: int) -> Iterator:
     """Consecutive chunks of at most ``n_rows`` sequences of ``X``, in order.
 
-    Arrays are cut into views, lists into sub-lists, DataFrames with ``iloc`` (so
-    their column names stay checkable); other inputs come whole. Converting and
-    predicting chunk by chunk keeps memory bounded by a chunk, not the data set.
+    Arrays are cut into views and DataFrames with ``iloc`` (so their column names
+    stay checkable). Lists and other inputs come whole: whether a list is a table
+    (items of one length) or ragged is a property of the whole list, which a chunk
+    of equal-length items would misread. Converting and predicting chunk by chunk
+    keeps memory bounded by a chunk, not the data set.
     """
     if hasattr(X, "iloc") and hasattr(X, "shape"):
         n = X.shape[0]
         take = X.iloc.__getitem__
-    elif isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim >= 1):
+    elif isinstance(X, np.ndarray) and X.ndim >= 1:
         n = len(X)
         take = X.__getitem__
     else:

@@ -155,15 +155,17 @@ _INPUT_DOC = """
     Padding never changes a prediction: the network reads only the valid steps of
     each sequence. Predictions are made in length-sorted batches whose row count is
     a multiple of 16, which on CPU makes each prediction bit-for-bit independent of
-    the other sequences predicted with it. Large inputs are converted and predicted
-    a few thousand sequences at a time, so memory does not grow with ``len(X)``
-    beyond the output.
+    the other sequences predicted with it. Large arrays and DataFrames are converted
+    and predicted a few thousand sequences at a time, so memory does not grow with
+    ``len(X)`` beyond the output (a list of sequences is converted whole).
 
     On CPU, training batches group sequences of similar length (seeded by
     ``random_state``) and are padded only to their own longest. Denormal floats are
     flushed to zero inside ``fit`` and ``predict`` (as TensorFlow does; gradients
     fading through long sequences otherwise slow the backward pass several times);
-    the caller's setting is restored after. The number of CPU threads is torch's
+    the caller's setting is restored after. The setting is per thread: it covers the
+    calling thread, which does all the work with one torch thread, not the work torch
+    hands to its other threads. The number of CPU threads is torch's
     own: set it with ``torch.set_num_threads``, ``OMP_NUM_THREADS`` or, as for
     scikit-learn's OpenMP estimators, ``threadpoolctl.threadpool_limits``. Small
     networks gain little from more threads (see the performance guide).

@@ -440,7 +440,6 @@ _LEGEND_LOCATIONS = (
 def _legend_covering_least(legend_ax, handles, labels, lines):
     """A legend on ``legend_ax`` at the location that covers the fewest points of
     ``lines``, which may belong to several axes (``loc="best"`` for twin axes)."""
-    renderer = legend_ax.figure.canvas.get_renderer()
     points = [
         line.get_transform().transform(line.get_xydata())
         for line in lines
@@ -450,7 +449,7 @@ def _legend_covering_least(legend_ax, handles, labels, lines):
     best, best_count = None, None
     for loc in _LEGEND_LOCATIONS:
         legend = legend_ax.legend(handles, labels, loc=loc)
-        box = legend.get_window_extent(renderer)
+        box = legend.get_window_extent()
         inside = (
             (points[:, 0] >= box.x0)
             & (points[:, 0] <= box.x1)

@@ -195,3 +195,31 @@ def test_prediction_memory_is_bounded_by_a_chunk_not_the_data_set():
     # numpy's allocations are traced (torch's are not): converting the ids, the
     # padding masks and the sort take a chunk's worth, not copies of the input.
     assert peak < big.nbytes / 4, (peak, big.nbytes)
+
+
+def test_the_flush_probe_ignores_torch_s_default_dtype():
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # 1e-39 is a normal float64
+    torch.set_flush_denormal(True)
+    try:
+        assert _flushing_denormals()
+        with flush_denormals():
+            pass
+        assert _flushing_denormals()  # the caller's mode was kept
+    finally:
+        torch.set_flush_denormal(False)
+        torch.set_default_dtype(before)
+
+
+def test_a_list_whose_chunk_has_equal_lengths_stays_ragged(monkeypatch):
+    import sklearn_rnn._base as base
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 5))
+    reg = RNNRegressor(**FAST).fit(X, X.sum(axis=1))
+    monkeypatch.setattr(base, "_PREDICT_CHUNK_BATCHES", 1)
+    reg.set_params(batch_size=16)  # chunks of 256 sequences
+    mixed = [rng.normal(size=3 + i % 2) for i in range(256)]
+    equal = [rng.normal(size=3) for _ in range(256)]
+    pred = reg.predict(mixed + equal)  # the second "chunk" alone would be a table
+    np.testing.assert_allclose(pred[256:], reg.predict(equal + mixed)[:256], rtol=1e-6)

@@ -339,3 +339,17 @@ def test_legend_avoids_the_curves_of_both_axes(pyplot):
     assert display.legend_.axes is display.ax_score_
     labels = [t.get_text() for t in display.legend_.get_texts()]
     assert len(labels) == 3
+
+
+def test_twin_axes_legend_without_pyplot_or_agg(pyplot):
+    # matplotlib's advice for web apps: a bare Figure, no pyplot; and a PDF canvas.
+    from matplotlib.backends.backend_pdf import FigureCanvasPdf
+    from matplotlib.figure import Figure
+
+    for fig in (Figure(), FigureCanvasPdf(Figure()).figure):
+        display = TrainingCurveDisplay(
+            loss_curve=[1.0, 0.5, 0.3],
+            validation_loss_curve=[1.1, 0.6, 0.5],
+            validation_scores=[0.5, 0.7, 0.8],
+        ).plot(ax=fig.subplots())
+        assert display.legend_ is not None

@@ -1054,3 +1054,64 @@ def test_partial_fit_validates_parameters_too():
     X, signal = sign_task(n=10)
     with pytest.raises(InvalidParameterError, match="'tol' parameter"):
         RNNRegressor(tol=-1.0, **FAST).partial_fit(X, signal)
+
+
+# --------------------------------------------------------------------------------------
+# Edge cases found in review: warm starts, diverged fits, interrupts, warning origin
+# --------------------------------------------------------------------------------------
+
+
+def test_best_validation_score_after_a_warm_start_is_that_fit_s_kept_epoch():
+    X, signal = sign_task(n=60)
+    clf = RNNClassifier(
+        early_stopping=True, n_iter_no_change=50, **{**FAST, "max_iter": 6}
+    ).fit(X, signal > 0)
+    clf.set_params(warm_start=True, max_iter=3, lr=0.5).fit(X, signal > 0)
+    kept = dict(clf.net_.callbacks_)["stopping"].best_epoch_
+    assert 6 < kept <= 9  # the second fit's epochs only
+    assert clf.best_validation_score_ == clf.validation_scores_[kept - 1]
+
+
+class PoisonWeights(Callback):
+    def on_epoch_begin(self, net, **kwargs):
+        with torch.no_grad():
+            for p in net.module_.parameters():
+                p.fill_(float("nan"))
+
+
+def test_a_diverged_fit_stops_on_nan_losses_and_finishes():
+    X, signal = sign_task(n=40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = RNNClassifier(
+            early_stopping=True,
+            n_iter_no_change=2,
+            callbacks=[PoisonWeights()],
+            **{**FAST, "max_iter": 10},
+        ).fit(X, signal > 0)
+    assert clf.n_iter_ == 2  # NaN epochs count as misses
+    assert np.isnan(clf.best_validation_score_)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_an_interrupt_at_the_end_of_the_last_epoch_does_not_warn(early_stopping):
+    X, signal = sign_task(n=40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = RNNClassifier(
+            early_stopping=early_stopping,
+            n_iter_no_change=50,
+            callbacks=[InterruptAt(3)],
+            **{**FAST, "max_iter": 3},
+        ).fit(X, signal > 0)
+    assert clf.n_iter_ == 3
+
+
+def test_warnings_point_at_the_user_s_call():
+    X, signal = sign_task(n=40)
+    with pytest.warns(ConvergenceWarning) as caught:
+        RNNClassifier(n_iter_no_change=50, **FAST).fit(X, signal > 0)
+    assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match="mixed_precision") as caught:
+        RNNClassifier(mixed_precision=True, **FAST).fit(X, signal > 0)
+    assert any(w.filename == __file__ for w in caught)
