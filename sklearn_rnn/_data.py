@@ -341,6 +341,11 @@ def _check_token_values(arr: np.ndarray) -> np.ndarray:
             f"negative values (min {arr.min()}). If X holds numeric sequences, cast it "
             "to float or pass input_type='numeric'."
         )
+    if arr.size and arr.dtype.kind == "u" and arr.max() > np.iinfo(np.int64).max:
+        raise ValueError(
+            f"Token ids must be below 2**63; X has an id of {arr.max()}. Renumber "
+            "the vocabulary (e.g. with SequenceVectorizer)."
+        )
     return arr.astype(np.int64, copy=False)
 
 

@@ -598,6 +598,12 @@ def test_invalid_parameters_name_the_parameter(Estimator, params, name):
         Estimator(**params).fit(seqs, y)
 
 
+def test_unsigned_token_ids_beyond_int64_are_a_value_error():
+    X = np.array([[2, 3, 2**63 + 5]], dtype=np.uint64)
+    with pytest.raises(ValueError, match="below 2\\*\\*63"):
+        RNNClassifier(**FAST).fit(np.repeat(X, 4, axis=0), [0, 1, 0, 1])
+
+
 @pytest.mark.parametrize("device", ["foo", "", "cuda:x", "meta"])
 def test_invalid_device_string_is_a_value_error(device):
     seqs, y = ragged(n=6)
