@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from _helpers import sign_task
 from skorch.callbacks import Callback
 from threadpoolctl import threadpool_limits
 
@@ -16,10 +17,9 @@ from sklearn_rnn._training import _flushing_denormals, flush_denormals
 FAST = dict(hidden_size=8, max_iter=2, random_state=0, device="cpu")
 
 
-def sign_task(n=40, t=5, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, t, 2)).astype(np.float32)
-    return X, (X[:, :, 0].sum(axis=1) > 0).astype(int)
+def labelled(n=40):
+    X, signal = sign_task(n=n, t=5)
+    return X, (signal > 0).astype(int)
 
 
 class Record(Callback):
@@ -66,7 +66,7 @@ def test_flush_denormals_keeps_a_caller_s_mode(caller_flushes):
 
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
 def test_fit_and_predict_flush_denormals_and_restore_the_mode(Estimator):
-    X, y = sign_task()
+    X, y = labelled()
     record = Record(_flushing_denormals)
     est = Estimator(callbacks=[record], **FAST).fit(X, y)
     assert record.seen == [True, True]
@@ -82,7 +82,7 @@ def test_fit_and_predict_flush_denormals_and_restore_the_mode(Estimator):
 
 
 def test_fit_keeps_a_caller_s_flush_mode(caller_flushes):
-    X, y = sign_task()
+    X, y = labelled()
     RNNClassifier(**FAST).fit(X, y)
     assert _flushing_denormals()
 
@@ -103,7 +103,7 @@ def test_flushing_makes_denormal_gradients_zero_in_training():
 
 
 def test_threads_follow_torch_and_threadpoolctl():
-    X, y = sign_task()
+    X, y = labelled()
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
@@ -124,7 +124,7 @@ def test_threads_follow_torch_and_threadpoolctl():
     [("adam", True), ("adamw", True), ("sgd", True), ("rmsprop", None)],
 )
 def test_optimizer_steps_are_fused_where_torch_has_a_fused_kernel(optimizer, fused):
-    X, y = sign_task()
+    X, y = labelled()
     est = RNNClassifier(optimizer=optimizer, **FAST).fit(X, y)
     assert est.net_.optimizer_.defaults.get("fused") is fused
 
@@ -154,7 +154,7 @@ def test_predictions_do_not_depend_on_the_chunk_size(form, monkeypatch):
     if form == "tokens":
         X, y = token_table()
     else:
-        X, y = sign_task(n=300)
+        X, y = labelled(n=300)
         if form == "ragged":
             X = [x[: 2 + i % 4] for i, x in enumerate(X)]
         elif form == "dataframe":

@@ -2,11 +2,13 @@
 invariance, devices and the scikit-learn machinery (search, clone, pickle)."""
 
 import pickle
+from functools import partial
 
 import joblib
 import numpy as np
 import pytest
 import torch
+from _helpers import sign_task as _sign_task
 from sklearn.base import clone
 from sklearn.exceptions import DataConversionWarning
 from sklearn.metrics import r2_score
@@ -25,11 +27,7 @@ FAST = dict(hidden_size=8, max_iter=3, random_state=0, device="cpu")
 LEARN = dict(FAST, hidden_size=16, max_iter=20, lr=1e-2, batch_size=16)
 
 
-def sign_task(n=60, t=8, channels=2, seed=0):
-    """3D sequences whose label is the sign of the last step's first channel."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, t, channels)).astype(np.float32)
-    return X, X[:, -1, 0]
+sign_task = partial(_sign_task, t=8)
 
 
 def ragged(n=30, channels=2, seed=0):

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from _helpers import sign_task
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import recall_score
 from sklearn.utils._param_validation import InvalidParameterError
@@ -22,13 +23,6 @@ from sklearn_rnn._training import ValidationScore
 FAST = dict(hidden_size=8, max_iter=3, random_state=0, device="cpu")
 # Enough to learn the easy tasks below in well under a second.
 LEARN = dict(FAST, hidden_size=16, max_iter=20, lr=1e-2, batch_size=16)
-
-
-def sign_task(n=60, t=6, channels=2, seed=0):
-    """3D sequences whose label is the sign of the last step's first channel."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, t, channels)).astype(np.float32)
-    return X, X[:, -1, 0]
 
 
 def noisy_task(n=60, flip=0.25, seed=0):
