@@ -24,10 +24,18 @@ from sklearn.utils.validation import (
 )
 from skorch.helper import predefined_split
 
-from ._data import INPUT_TYPES, OOV_ID, Sequences, row_chunks, to_sequences
-from ._network import CELLS, POOLINGS
+from ._data import (
+    INPUT_TYPES,
+    OOV_ID,
+    Sequences,
+    channel_statistics,
+    row_chunks,
+    to_sequences,
+)
+from ._network import CELLS, INPUT_SCALINGS, POOLINGS
 from ._training import (
     FUSED_OPTIMIZERS,
+    LR_SCHEDULES,
     OPTIMIZERS,
     SequenceDataset,
     ValidationScore,
@@ -46,6 +54,47 @@ _MIN_PREDICT_BATCH = 256
 #: Prediction converts and sorts the input this many batches at a time.
 _PREDICT_CHUNK_BATCHES = 32
 
+#: ``max_iter="auto"`` runs enough epochs for this many optimizer steps ...
+_AUTO_STEPS = 1500
+#: ... but at least and at most this many epochs.
+_AUTO_MIN_EPOCHS, _AUTO_MAX_EPOCHS = 10, 1000
+
+#: ``batch_size="auto"``: a quarter of the training set, capped at this size.
+_AUTO_MAX_BATCH = 32
+
+#: ``early_stopping="auto"`` holds out a validation set above this many samples (the
+#: threshold of scikit-learn's HistGradientBoosting estimators).
+_AUTO_EARLY_STOPPING_SAMPLES = 10_000
+
+#: ``conv_stride="auto"`` picks the stride (at most this) that leaves about
+#: :data:`_AUTO_CONV_STEPS` steps of the training set's longest sequence.
+_AUTO_MAX_STRIDE, _AUTO_CONV_STEPS = 8, 64
+
+#: With the cosine schedule, the stopping rule waits at least this share of the
+#: budget's epochs: while the learning rate is high, a stalled loss is not converged.
+_COSINE_MIN_PATIENCE = 0.2
+
+
+#: A fit whose best monitored loss is not below this share of the constant
+#: predictor's has learned nothing (ConvergenceWarning).
+_NO_BETTER = 0.99
+
+
+def _numpy(t) -> np.ndarray | None:
+    return None if t is None else t.numpy()
+
+
+def _positive_ints(values, name: str) -> tuple[int, ...]:
+    """``values`` as a tuple of positive ints, or a ValueError naming ``name``."""
+    out = []
+    for v in np.ravel(np.asarray(values, dtype=object)):
+        if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
+            raise ValueError(
+                f"{name} must be a sequence of positive integers; got {v!r} in it."
+            )
+        out.append(int(v))
+    return tuple(out)
+
 
 class BaseRNN(BaseEstimator):
     """Base class for recurrent-network estimators. Not for direct use."""
@@ -56,19 +105,30 @@ class BaseRNN(BaseEstimator):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "pooling": [StrOptions(set(POOLINGS))],
+        "pooling": [StrOptions({"auto", *POOLINGS})],
+        "front_end": [StrOptions({"auto", "conv", "none"})],
+        "conv_filters": ["array-like"],
+        "conv_kernel_sizes": ["array-like"],
+        "conv_stride": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "input_scaling": [StrOptions(set(INPUT_SCALINGS))],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "input_type": [StrOptions(set(INPUT_TYPES))],
         "channels_first": ["boolean"],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "batch_size": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
-        "lr_schedule": [StrOptions({"constant", "plateau"})],
-        "early_stopping": ["boolean"],
+        "lr_schedule": [StrOptions(set(LR_SCHEDULES))],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -88,19 +148,24 @@ class BaseRNN(BaseEstimator):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
-        pooling: str = "last",
+        pooling: str = "auto",
+        front_end: str = "auto",
+        conv_filters: tuple = (64, 128),
+        conv_kernel_sizes: tuple = (8, 5),
+        conv_stride: int | str = "auto",
+        input_scaling: str = "both",
         embedding_dim: int = 64,
         input_type: str = "auto",
         channels_first: bool = False,
-        max_iter: int = 100,
-        batch_size: int = 32,
+        max_iter: int | str = "auto",
+        batch_size: int | str = "auto",
         lr: float = 3e-3,
         optimizer: str = "adam",
         weight_decay: float = 0.0,
         momentum: float = 0.9,
         clip_grad_norm: float | None = 5.0,
-        lr_schedule: str = "constant",
-        early_stopping: bool = False,
+        lr_schedule: str = "cosine",
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
@@ -117,6 +182,11 @@ class BaseRNN(BaseEstimator):
         self.bidirectional = bidirectional
         self.dropout = dropout
         self.pooling = pooling
+        self.front_end = front_end
+        self.conv_filters = conv_filters
+        self.conv_kernel_sizes = conv_kernel_sizes
+        self.conv_stride = conv_stride
+        self.input_scaling = input_scaling
         self.embedding_dim = embedding_dim
         self.input_type = input_type
         self.channels_first = channels_first
@@ -156,6 +226,16 @@ class BaseRNN(BaseEstimator):
     @abstractmethod
     def _validation_score(self, raw: np.ndarray, y_train: np.ndarray) -> float:
         """Accuracy or R^2 of raw network outputs against encoded targets."""
+
+    @abstractmethod
+    def _constant_loss(self, y_fit, w_fit, y_eval, w_eval) -> float:
+        """The training loss on ``(y_eval, w_eval)`` of the best constant prediction
+        for ``(y_fit, w_fit)`` (encoded targets; weights may be None): the class
+        prior or the mean. A fit that ends no better has learned nothing."""
+
+    def _criterion_kwargs(self) -> dict:
+        """Keyword arguments of the torch loss (besides ``reduction``)."""
+        return {}
 
     def _stratify_labels(self, y_train: np.ndarray) -> np.ndarray | None:
         """Labels to stratify the validation split on (None: no stratification)."""
@@ -241,8 +321,8 @@ class BaseRNN(BaseEstimator):
     def _fit(self, X, y, sample_weight=None, *, partial: bool = False):
         """Train on ``(X, y)``: from scratch, or continuing the fitted net.
 
-        ``partial`` is ``partial_fit``: one epoch, no validation split, continuing
-        when already fitted.
+        ``partial`` is ``partial_fit``: one epoch at the constant learning rate
+        ``lr``, no validation split, continuing when already fitted.
         """
         if y is None:
             raise ValueError(
@@ -259,6 +339,8 @@ class BaseRNN(BaseEstimator):
                 "sample_weight must have a positive sum; all weights are zero."
             )
         data = SequenceDataset(seqs, y_train, weights)
+        if first:
+            self._architecture = self._resolve_architecture(seqs)
 
         if first:
             self.device_ = resolve_device(self.device)
@@ -268,12 +350,19 @@ class BaseRNN(BaseEstimator):
             seed = self._seed + len(self.net_.history)
         validation = None
         train_split = None
-        if self.early_stopping and not partial:
+        baseline = self._constant_loss(y_train, weights, y_train, weights)
+        if self._early_stopping_on(len(data)) and not partial:
             train_idx, valid_idx = self._validation_split(data, seed)
             valid = data.take(valid_idx)
             validation = ValidationScore(self._validation_score)
             data = data.take(train_idx)
             train_split = predefined_split(valid)
+            baseline = self._constant_loss(
+                _numpy(data.y),
+                _numpy(data.sample_weight),
+                _numpy(valid.y),
+                _numpy(valid.sample_weight),
+            )
         if self.mixed_precision and not self.device_.startswith("cuda"):
             warnings.warn(
                 "mixed_precision=True has an effect only on CUDA devices; training "
@@ -281,17 +370,28 @@ class BaseRNN(BaseEstimator):
                 UserWarning,
                 stacklevel=4,  # the user's call: fit, scikit-learn's wrapper, _fit
             )
+        batch_size = self._batch_size(len(data))
+        steps_per_epoch = -(-len(data) // batch_size)
+        max_epochs = 1 if partial else self._max_epochs(steps_per_epoch)
+        self._max_epochs_run = max_epochs
+        self._baseline_loss = baseline
+        patience = self.n_iter_no_change
+        if self.lr_schedule == "cosine" and not partial:
+            patience = max(patience, int(np.ceil(_COSINE_MIN_PATIENCE * max_epochs)))
         callbacks = make_callbacks(
             validation=validation,
-            n_iter_no_change=self.n_iter_no_change,
+            n_iter_no_change=patience,
             tol=self.tol,
-            lr_schedule=self.lr_schedule,
+            lr_schedule="constant" if partial else self.lr_schedule,
+            lr=self.lr,
+            total_steps=max_epochs * steps_per_epoch,
+            baseline=baseline,
             verbose=self.verbose,
             extra=self.callbacks,
         )
         train_params = {
-            "max_epochs": 1 if partial else self.max_iter,
-            "batch_size": self.batch_size,
+            "max_epochs": max_epochs,
+            "batch_size": batch_size,
             "train_split": train_split,
             "callbacks": callbacks,
             "verbose": self.verbose,
@@ -304,6 +404,7 @@ class BaseRNN(BaseEstimator):
             self.net_ = build_net(
                 module_kwargs=module_kwargs,
                 criterion=self._criterion(),
+                criterion_kwargs=self._criterion_kwargs(),
                 optimizer=self.optimizer,
                 optimizer_kwargs=optimizer_kwargs,
                 device=self.device_,
@@ -316,6 +417,9 @@ class BaseRNN(BaseEstimator):
             self.net_.initialize_callbacks()
             if (self.optimizer, optimizer_kwargs) != self._optimizer_config:
                 self._update_optimizer(optimizer_kwargs)
+            # A schedule of an earlier fit may have left its last learning rate.
+            for group in self.net_.optimizer_.param_groups:
+                group["lr"] = self.lr
         self._module_config = module_kwargs
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
@@ -339,17 +443,103 @@ class BaseRNN(BaseEstimator):
             self._warn_if_not_converged(len(self.net_.history) - epochs_before)
         return self
 
+    # ----------------------------------------------------------------------------------
+    # "auto" settings
+    # ----------------------------------------------------------------------------------
+
+    def _early_stopping_on(self, n_samples: int) -> bool:
+        if self.early_stopping == "auto":
+            return n_samples > _AUTO_EARLY_STOPPING_SAMPLES
+        return bool(self.early_stopping)
+
+    def _batch_size(self, n_samples: int) -> int:
+        if self.batch_size == "auto":
+            return int(np.clip(n_samples // 4, 1, _AUTO_MAX_BATCH))
+        return self.batch_size
+
+    def _max_epochs(self, steps_per_epoch: int) -> int:
+        if self.max_iter == "auto":
+            epochs = -(-_AUTO_STEPS // steps_per_epoch)
+            return int(np.clip(epochs, _AUTO_MIN_EPOCHS, _AUTO_MAX_EPOCHS))
+        return self.max_iter
+
+    def _resolve_architecture(self, seqs: Sequences) -> dict:
+        """The network settings fixed by the first fit: "auto" choices resolved on
+        its data, and the training set's per-channel statistics."""
+        numeric = seqs.kind == "numeric"
+        pooling = self.pooling
+        if pooling == "auto":
+            pooling = "mean_max" if numeric else "last"
+        front_end = self.front_end
+        if front_end == "auto":
+            front_end = "conv" if numeric else "none"
+        filters = _positive_ints(self.conv_filters, "conv_filters")
+        kernels = _positive_ints(self.conv_kernel_sizes, "conv_kernel_sizes")
+        if front_end == "conv":
+            if not filters:
+                raise ValueError(
+                    "front_end='conv' needs at least one layer: conv_filters is "
+                    "empty. Pass e.g. conv_filters=(64, 128), or front_end='none'."
+                )
+            if len(kernels) != len(filters):
+                raise ValueError(
+                    f"conv_kernel_sizes={self.conv_kernel_sizes!r} must give one "
+                    f"kernel size per layer of conv_filters={self.conv_filters!r} "
+                    f"({len(filters)} layers)."
+                )
+        stride = self.conv_stride
+        if stride == "auto":
+            longest = int(seqs.lengths.max(initial=1))
+            stride = int(
+                np.clip(round(longest / _AUTO_CONV_STEPS), 1, _AUTO_MAX_STRIDE)
+            )
+        architecture = {
+            "pooling": pooling,
+            "conv_filters": filters if front_end == "conv" else (),
+            "conv_kernel_sizes": kernels if front_end == "conv" else (),
+            "conv_stride": stride if front_end == "conv" else 1,
+            "input_scaling": self.input_scaling if numeric else "none",
+            "input_mean": None,
+            "input_scale": None,
+        }
+        if numeric and self.input_scaling in ("dataset", "both"):
+            mean, scale = channel_statistics(seqs)
+            architecture["input_mean"] = tuple(float(v) for v in mean)
+            architecture["input_scale"] = tuple(float(v) for v in scale)
+        return architecture
+
     def _warn_if_not_converged(self, epochs: int) -> None:
-        """Warn, as MLPClassifier does, when all ``max_iter`` epochs ran without the
-        monitored loss settling (an interrupted fit does not warn)."""
+        """Warn when the fit learned nothing (its best monitored loss is no lower
+        than a constant predictor's), and, as MLPClassifier does, when all
+        ``max_iter`` epochs of a constant or plateau schedule ran without the
+        monitored loss settling. An interrupted fit does not warn."""
         stopper = dict(self.net_.callbacks_)["stopping"]
         interrupted = getattr(self.net_, "interrupted_", False)
-        if interrupted or stopper.stopped_ or epochs < self.max_iter:
+        if interrupted or epochs == 0:
             return
-        monitored = "validation loss" if self.early_stopping else "training loss"
+        monitored = (
+            "validation loss" if stopper.monitor == "valid_loss" else ("training loss")
+        )
+        best = stopper.best_score_
+        if not best < _NO_BETTER * self._baseline_loss:
+            warnings.warn(
+                f"{type(self).__name__}: the fit ended no better than a constant "
+                f"predictor (best {monitored} {best:.4g}; predicting "
+                f"{self._constant_name} gives {self._baseline_loss:.4g}). Train "
+                "longer (max_iter), or try another learning rate or front_end.",
+                ConvergenceWarning,
+                stacklevel=5,  # the user's call: fit, scikit-learn's wrapper, _fit
+            )
+            return
+        if self.lr_schedule == "cosine" or stopper.stopped_:
+            # A cosine schedule anneals the learning rate to zero over the budget:
+            # running it whole is the plan, not a sign of non-convergence.
+            return
+        if epochs < self._max_epochs_run:
+            return
         warnings.warn(
-            f"{type(self).__name__}: max_iter={self.max_iter} epochs ran and the "
-            f"{monitored} was still improving by more than tol={self.tol} within "
+            f"{type(self).__name__}: max_iter={self._max_epochs_run} epochs ran and "
+            f"the {monitored} was still improving by more than tol={self.tol} within "
             f"n_iter_no_change={self.n_iter_no_change} epochs; the model may not "
             "have converged. Raise max_iter (or continue with warm_start=True).",
             ConvergenceWarning,
@@ -357,6 +547,9 @@ class BaseRNN(BaseEstimator):
         )
 
     def _module_kwargs(self, n_outputs: int) -> dict:
+        architecture = dict(self._architecture)
+        if self.conv_stride != "auto" and architecture["conv_filters"]:
+            architecture["conv_stride"] = self.conv_stride
         return {
             "n_outputs": n_outputs,
             "n_channels": self._n_channels,
@@ -367,7 +560,7 @@ class BaseRNN(BaseEstimator):
             "num_layers": self.num_layers,
             "bidirectional": self.bidirectional,
             "dropout": self.dropout,
-            "pooling": self.pooling,
+            **architecture,
         }
 
     def _optimizer_kwargs(self) -> dict:
@@ -484,7 +677,7 @@ class BaseRNN(BaseEstimator):
     def _forward(self, X) -> np.ndarray:
         """Raw network outputs for ``X`` in input order (float64)."""
         check_is_fitted(self)
-        batch_size = max(self.batch_size, _MIN_PREDICT_BATCH)
+        batch_size = max(self.net_.batch_size, _MIN_PREDICT_BATCH)
         parts = []
         with flush_denormals():
             # Chunk by chunk, so that converting the input (dtype, left-alignment,

@@ -21,6 +21,7 @@ __all__ = [
     "INPUT_TYPES",
     "ROW_BLOCK",
     "Sequences",
+    "channel_statistics",
     "inference_batches",
     "row_chunks",
     "to_sequences",
@@ -95,6 +96,19 @@ class Sequences:
             "X": torch.from_numpy(np.ascontiguousarray(values)),
             "lengths": torch.from_numpy(lengths),
         }
+
+
+def channel_statistics(seqs: Sequences) -> tuple[np.ndarray, np.ndarray]:
+    """Per-channel mean and standard deviation over all valid steps (float64).
+
+    A channel that does not vary gets a scale of 1, so dividing by it is safe.
+    """
+    valid = np.arange(seqs.values.shape[1])[None, :] < seqs.lengths[:, None]
+    steps = seqs.values[valid].astype(np.float64)
+    if len(steps) == 0:
+        raise ValueError("X holds only empty sequences; nothing to scale.")
+    std = steps.std(axis=0)
+    return steps.mean(axis=0), np.where(std > 10 * np.finfo(np.float64).eps, std, 1.0)
 
 
 #: Length bucketing draws batches from pools of this many batches' worth of samples.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, column_or_1d
@@ -269,6 +271,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     _parameter_constraints: dict = {
         **BaseRNN._parameter_constraints,
         "class_weight": [dict, StrOptions({"balanced"}), None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -279,19 +282,24 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
-        pooling: str = "last",
+        pooling: str = "auto",
+        front_end: str = "auto",
+        conv_filters: tuple = (64, 128),
+        conv_kernel_sizes: tuple = (8, 5),
+        conv_stride: int | str = "auto",
+        input_scaling: str = "both",
         embedding_dim: int = 64,
         input_type: str = "auto",
         channels_first: bool = False,
-        max_iter: int = 100,
-        batch_size: int = 32,
+        max_iter: int | str = "auto",
+        batch_size: int | str = "auto",
         lr: float = 3e-3,
         optimizer: str = "adam",
         weight_decay: float = 0.0,
         momentum: float = 0.9,
         clip_grad_norm: float | None = 5.0,
-        lr_schedule: str = "constant",
-        early_stopping: bool = False,
+        lr_schedule: str = "cosine",
+        early_stopping: bool | str = "auto",
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 10,
         tol: float = 1e-4,
@@ -299,6 +307,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         callbacks: list | None = None,
         mixed_precision: bool = False,
         class_weight: dict | str | None = None,
+        label_smoothing: float = 0.0,
         random_state=None,
         device: str = "auto",
         verbose: int = 0,
@@ -310,6 +319,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             bidirectional=bidirectional,
             dropout=dropout,
             pooling=pooling,
+            front_end=front_end,
+            conv_filters=conv_filters,
+            conv_kernel_sizes=conv_kernel_sizes,
+            conv_stride=conv_stride,
+            input_scaling=input_scaling,
             embedding_dim=embedding_dim,
             input_type=input_type,
             channels_first=channels_first,
@@ -333,6 +347,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             verbose=verbose,
         )
         self.class_weight = class_weight
+        self.label_smoothing = label_smoothing
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -438,6 +453,19 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
     def _stratify_labels(self, y_train):
         return y_train
+
+    _constant_name = "the class prior"
+
+    def _constant_loss(self, y_fit, w_fit, y_eval, w_eval):
+        n_classes = len(self.classes_)
+        prior = np.bincount(y_fit, weights=w_fit, minlength=n_classes)
+        eps = self.label_smoothing
+        q = np.clip((1 - eps) * prior / prior.sum() + eps / n_classes, 1e-12, None)
+        losses = -(1 - eps) * np.log(q[y_eval]) - eps * np.log(q).mean()
+        return float(np.average(losses, weights=w_eval))
+
+    def _criterion_kwargs(self):
+        return {"label_smoothing": self.label_smoothing}
 
     def _validation_score(self, raw, y_train):
         return float(np.mean(np.argmax(raw, axis=1) == y_train))
@@ -594,6 +622,13 @@ class RNNRegressor(RegressorMixin, BaseRNN):
 
     def _criterion(self):
         return nn.MSELoss
+
+    _constant_name = "the training mean"
+
+    def _constant_loss(self, y_fit, w_fit, y_eval, w_eval):
+        mean = np.average(y_fit, axis=0, weights=w_fit)
+        losses = ((y_eval - mean) ** 2).mean(axis=1)
+        return float(np.average(losses, weights=w_eval))
 
     def predict(self, X) -> np.ndarray:
         """Predicted targets for each sequence.

@@ -1,11 +1,30 @@
-"""The torch module: embedding or direct input -> recurrent layers -> pooling -> head.
+"""The torch modules: one encoder, and the pooled head that classifies or regresses.
 
-It knows nothing of scikit-learn. Inputs are left-aligned padded batches with the true
-length of each sequence; outputs never depend on the padding:
+:class:`SequenceEncoder` turns padded sequences into one output vector per step:
 
-* the forward direction is causal, so its states at valid steps ignore what follows;
-* the backward direction runs on each sequence's valid part reversed in place (padding
-  stays at the end), then its outputs are put back in time order;
+    token ids -> embedding                     numeric steps -> input scaling
+                 └──────────────┬──────────────────────────────┘
+                                ▼
+              optional convolutional front end (strided, so long series shrink)
+                                ▼
+                   recurrent stack (RNN/LSTM/GRU, bidirectional, depth)
+
+:class:`SequenceNetwork` pools the encoder's steps into one vector per sequence and
+applies a linear head. Neither knows anything of scikit-learn.
+
+Inputs are left-aligned padded batches with the true length of each sequence;
+outputs never depend on the padding:
+
+* input scaling reads only valid steps and zeroes the padded ones;
+* each convolution is "same"-padded with zeros, so at a valid step it reads the zeros
+  a sequence alone would be padded with, and its outputs beyond the (downsampled)
+  length are zeroed before the next layer; layer normalisation works on each step's
+  channels alone, so no statistic crosses steps or sequences (unlike batch
+  normalisation, which would make a prediction depend on the rest of the batch);
+* the forward direction of the recurrence is causal, so its states at valid steps
+  ignore what follows;
+* the backward direction runs on each sequence's valid part reversed in place
+  (padding stays at the end), then its outputs are put back in time order;
 * pooling reads only valid steps (an empty sequence pools to zeros).
 
 This keeps the fused cuDNN/oneDNN kernels on every path, which packing does not (on CPU
@@ -14,11 +33,19 @@ This keeps the fused cuDNN/oneDNN kernels on every path, which packing does not 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 CELLS = ("lstm", "gru", "rnn_tanh", "rnn_relu")
-POOLINGS = ("last", "mean", "max")
+POOLINGS = ("last", "mean", "max", "mean_max")
+INPUT_SCALINGS = ("both", "series", "dataset", "none")
+
+#: A sequence whose channel varies by less than this (standard deviation) is centred
+#: but not divided by its spread when scaled on its own ("series" scaling).
+_SERIES_STD_FLOOR = 1e-6
 
 
 def _make_rnn(cell: str, input_size: int, hidden_size: int, **kwargs) -> nn.RNNBase:
@@ -42,17 +69,137 @@ def reverse_valid_index(lengths: torch.Tensor, width: int) -> torch.Tensor:
     return torch.where(steps <= last, last - steps, steps)
 
 
+def valid_steps(lengths: torch.Tensor, width: int) -> torch.Tensor:
+    """``(n, width, 1)`` boolean mask of the steps before each sequence's length."""
+    steps = torch.arange(width, device=lengths.device)
+    return (steps[None, :] < lengths[:, None]).unsqueeze(-1)
+
+
+def sum_valid(h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """Sum of each sequence's valid steps, ``(n, width, d) -> (n, d)``.
+
+    A running sum read at the last valid step: unlike ``sum(dim=1)``, whose summation
+    order depends on the padded width, this adds the valid steps in the same order
+    however much padding follows them. Empty sequences sum to zero.
+    """
+    rows = torch.arange(h.shape[0], device=h.device)
+    total = torch.cumsum(h, dim=1)[rows, (lengths - 1).clamp(min=0)]
+    return torch.where((lengths > 0).unsqueeze(1), total, 0.0)
+
+
 def _gather_steps(h: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
     return torch.gather(h, 1, index.unsqueeze(-1).expand_as(h))
 
 
-class SequenceNetwork(nn.Module):
-    """Recurrent network mapping padded sequences to one output vector each.
+class InputScaling(nn.Module):
+    """Standardization of numeric input, channel by channel, inside the network.
 
     Parameters
     ----------
-    n_outputs : int
-        Size of the output (classes or regression targets).
+    mode : {"both", "series", "dataset", "none"}
+        ``"dataset"``: subtract ``mean`` and divide by ``scale`` (statistics of the
+        training set, fixed at fit). ``"series"``: z-normalise each sequence by the
+        mean and standard deviation of its own valid steps (what the time-series
+        archives do), which removes each series' offset and amplitude. ``"both"``:
+        the two side by side, as ``2 * n_channels`` channels, so that neither the
+        shape nor the level of a series is lost. ``"none"``: the values as they are.
+    n_channels : int
+    mean, scale : sequence of float, optional
+        Per-channel training-set statistics for ``"dataset"`` and ``"both"``
+        (default: 0 and 1).
+    """
+
+    def __init__(
+        self,
+        mode: str,
+        n_channels: int,
+        mean: Sequence[float] | None = None,
+        scale: Sequence[float] | None = None,
+    ):
+        super().__init__()
+        self.mode = mode
+        mean = torch.zeros(n_channels) if mean is None else torch.tensor(mean)
+        scale = torch.ones(n_channels) if scale is None else torch.tensor(scale)
+        self.register_buffer("mean", mean.float())
+        self.register_buffer("scale", scale.float())
+        self.out_channels = 2 * n_channels if mode == "both" else n_channels
+
+    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        valid = valid_steps(lengths, x.shape[1])
+        if self.mode == "none":
+            return x.masked_fill(~valid, 0.0)
+        parts = []
+        if self.mode in ("series", "both"):
+            parts.append(self._per_series(x, lengths, valid))
+        if self.mode in ("dataset", "both"):
+            parts.append((x - self.mean) / self.scale)
+        out = parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
+        return out.masked_fill(~valid, 0.0)
+
+    @staticmethod
+    def _per_series(x, lengths, valid) -> torch.Tensor:
+        n = lengths.clamp(min=1).unsqueeze(1).to(x.dtype)
+        mean = sum_valid(x, lengths) / n
+        centred = (x - mean.unsqueeze(1)).masked_fill(~valid, 0.0)
+        std = torch.sqrt(sum_valid(centred * centred, lengths) / n)
+        std = torch.where(std > _SERIES_STD_FLOOR, std, 1.0)
+        return centred / std.unsqueeze(1)
+
+
+class ConvFrontEnd(nn.Module):
+    """Convolutional layers in front of the recurrence (as in LSTM-FCN and tsai's
+    RNN-FCN models), each ``Conv1d -> LayerNorm over channels -> ReLU``.
+
+    The first layer's ``stride`` downsamples: a sequence of ``t`` steps leaves it
+    with ``ceil(t / stride)`` steps, so a long series reaches the recurrent layers
+    short (fewer sequential steps to run, and the gradient crosses fewer of them).
+
+    Parameters
+    ----------
+    in_channels : int
+    filters : sequence of int
+        Output channels of each layer.
+    kernel_sizes : sequence of int
+        Kernel width of each layer (as many as ``filters``).
+    stride : int
+        Stride of the first layer (the others have stride 1).
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        filters: Sequence[int],
+        kernel_sizes: Sequence[int],
+        stride: int = 1,
+    ):
+        super().__init__()
+        sizes = [in_channels, *filters]
+        self.convs = nn.ModuleList(
+            nn.Conv1d(c_in, c_out, k, stride=stride if i == 0 else 1)
+            for i, (c_in, c_out, k) in enumerate(
+                zip(sizes[:-1], sizes[1:], kernel_sizes, strict=True)
+            )
+        )
+        self.norms = nn.ModuleList(nn.LayerNorm(c) for c in filters)
+        self.out_channels = sizes[-1]
+
+    def forward(self, h: torch.Tensor, lengths: torch.Tensor):
+        """``(n, t, c)`` zero-padded steps -> ``(n, t', filters[-1])`` and lengths."""
+        for conv, norm in zip(self.convs, self.norms, strict=True):
+            (k,), (stride,) = conv.kernel_size, conv.stride
+            left = (k - 1) // 2
+            x = F.pad(h.transpose(1, 2), (left, k - 1 - left))
+            h = torch.relu(norm(conv(x).transpose(1, 2)))
+            lengths = torch.div(lengths + stride - 1, stride, rounding_mode="floor")
+            h = h.masked_fill(~valid_steps(lengths, h.shape[1]), 0.0)
+        return h, lengths
+
+
+class SequenceEncoder(nn.Module):
+    """Padded sequences to one output vector per (possibly downsampled) step.
+
+    Parameters
+    ----------
     n_channels : int
         Number of input channels for numeric input (ignored with an embedding).
     vocab_size : int or None
@@ -66,15 +213,19 @@ class SequenceNetwork(nn.Module):
     bidirectional : bool
     dropout : float
         Dropout applied to the outputs of every recurrent layer but the last.
-    pooling : {"last", "mean", "max"}
-        "last" takes the last valid state (forward) and the first step's state
-        (backward direction).
+    input_scaling : {"both", "series", "dataset", "none"}
+        Numeric input only; see :class:`InputScaling`.
+    input_mean, input_scale : sequence of float or None
+        The training-set statistics of ``input_scaling``.
+    conv_filters, conv_kernel_sizes : sequence of int
+        The convolutional front end (none when empty); see :class:`ConvFrontEnd`.
+    conv_stride : int
+        Stride of the front end's first layer.
     """
 
     def __init__(
         self,
         *,
-        n_outputs: int,
         n_channels: int = 1,
         vocab_size: int | None = None,
         embedding_dim: int = 64,
@@ -83,18 +234,34 @@ class SequenceNetwork(nn.Module):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
-        pooling: str = "last",
+        input_scaling: str = "none",
+        input_mean: Sequence[float] | None = None,
+        input_scale: Sequence[float] | None = None,
+        conv_filters: Sequence[int] = (),
+        conv_kernel_sizes: Sequence[int] = (),
+        conv_stride: int = 1,
     ):
         super().__init__()
         if vocab_size is None:
             self.embedding = None
-            input_size = n_channels
+            self.scaling = InputScaling(
+                input_scaling, n_channels, input_mean, input_scale
+            )
+            input_size = self.scaling.out_channels
         else:
             self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+            self.scaling = None
             input_size = embedding_dim
+        if conv_filters:
+            self.front_end = ConvFrontEnd(
+                input_size, conv_filters, conv_kernel_sizes, conv_stride
+            )
+            input_size = self.front_end.out_channels
+        else:
+            self.front_end = None
         self.bidirectional = bidirectional
-        self.pooling = pooling
         self.hidden_size = hidden_size
+        self.output_size = hidden_size * (2 if bidirectional else 1)
         if bidirectional:
             sizes = [input_size] + [2 * hidden_size] * (num_layers - 1)
             self.forward_layers = nn.ModuleList(
@@ -112,11 +279,18 @@ class SequenceNetwork(nn.Module):
                 num_layers=num_layers,
                 dropout=dropout if num_layers > 1 else 0.0,
             )
-        self.head = nn.Linear(hidden_size * (2 if bidirectional else 1), n_outputs)
 
-    def forward(self, X: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        h = X if self.embedding is None else self.embedding(X)
-        lengths = lengths.to(h.device)
+    def forward(self, X: torch.Tensor, lengths: torch.Tensor):
+        """Return the last layer's outputs ``(n, t', output_size)`` and the lengths
+        ``(n,)`` of the sequences they hold (shorter than the input's after a
+        strided front end)."""
+        lengths = lengths.to(X.device)
+        if self.embedding is not None:
+            h = self.embedding(X)
+        else:
+            h = self.scaling(X, lengths)
+        if self.front_end is not None:
+            h, lengths = self.front_end(h, lengths)
         if self.bidirectional:
             index = reverse_valid_index(lengths, h.shape[1])
             for i, (fwd, bwd) in enumerate(
@@ -129,28 +303,50 @@ class SequenceNetwork(nn.Module):
                 h = torch.cat([out_fwd, _gather_steps(out_bwd, index)], dim=-1)
         else:
             h, _ = self.rnn(h)
+        return h, lengths
+
+
+class SequenceNetwork(nn.Module):
+    """The encoder, pooled to one vector per sequence, and a linear head.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Size of the output (classes or regression targets).
+    pooling : {"last", "mean", "max", "mean_max"}
+        "last" takes the last valid state (forward) and the first step's state
+        (backward direction); "mean_max" concatenates the mean and the maximum over
+        the valid steps.
+    **encoder_kwargs
+        The parameters of :class:`SequenceEncoder`.
+    """
+
+    def __init__(self, *, n_outputs: int, pooling: str = "last", **encoder_kwargs):
+        super().__init__()
+        self.encoder = SequenceEncoder(**encoder_kwargs)
+        self.pooling = pooling
+        size = self.encoder.output_size
+        self.head = nn.Linear(2 * size if pooling == "mean_max" else size, n_outputs)
+
+    def forward(self, X: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        h, lengths = self.encoder(X, lengths)
         return self.head(self._pool(h, lengths))
 
     def _pool(self, h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         nonempty = (lengths > 0).unsqueeze(1)
-        last = (lengths - 1).clamp(min=0)
-        rows = torch.arange(h.shape[0], device=h.device)
-        if self.pooling == "mean":
-            # A running sum read at the last valid step: unlike ``sum(dim=1)``, whose
-            # summation order depends on the padded width, this adds the valid steps
-            # in the same order however much padding follows them.
-            total = torch.cumsum(h, dim=1)[rows, last]
-            mean = total / lengths.clamp(min=1).unsqueeze(1).to(h.dtype)
-            return torch.where(nonempty, mean, 0.0)
-        if self.pooling == "max":
-            valid = (
-                torch.arange(h.shape[1], device=h.device)[None, :] < lengths[:, None]
-            )
-            masked = h.masked_fill(~valid.unsqueeze(-1), float("-inf"))
-            return torch.where(nonempty, masked.amax(dim=1), 0.0)
-        forward_last = h[rows, last, : self.hidden_size]
-        if self.bidirectional:
-            pooled = torch.cat([forward_last, h[:, 0, self.hidden_size :]], dim=-1)
-        else:
-            pooled = forward_last
-        return torch.where(nonempty, pooled, 0.0)
+        parts = []
+        if self.pooling in ("mean", "mean_max"):
+            mean = sum_valid(h, lengths) / lengths.clamp(min=1).unsqueeze(1).to(h.dtype)
+            parts.append(mean)
+        if self.pooling in ("max", "mean_max"):
+            masked = h.masked_fill(~valid_steps(lengths, h.shape[1]), float("-inf"))
+            parts.append(torch.where(nonempty, masked.amax(dim=1), 0.0))
+        if self.pooling == "last":
+            rows = torch.arange(h.shape[0], device=h.device)
+            last = (lengths - 1).clamp(min=0)
+            hidden = self.encoder.hidden_size
+            pooled = h[rows, last, :hidden]
+            if self.encoder.bidirectional:
+                pooled = torch.cat([pooled, h[:, 0, hidden:]], dim=-1)
+            parts.append(torch.where(nonempty, pooled, 0.0))
+        return parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)

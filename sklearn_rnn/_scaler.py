@@ -1,4 +1,5 @@
-"""Padding-aware per-channel standardization of sequences."""
+"""Padding-aware per-channel standardization of sequences: by the statistics of the
+data set, or of each sequence on its own."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from sklearn.base import (
 )
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._data import Sequences, to_sequences
+from ._data import Sequences, channel_statistics, to_sequences
 
 
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Standardize each channel of a set of sequences, ignoring padding.
+    """Standardize each channel of sequences, ignoring padding: by the data set's
+    statistics, or each sequence by its own (``per_series=True``).
 
     scikit-learn's :class:`~sklearn.preprocessing.StandardScaler` rejects 3D and
     ragged input, and on a 2D ``(n_samples, n_timesteps)`` array it scales every
@@ -23,6 +25,15 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     mean and one standard deviation per channel over all valid steps of all sequences
     and applies them to every step, so it can sit before :class:`RNNClassifier` or
     :class:`RNNRegressor` in a :class:`~sklearn.pipeline.Pipeline`.
+
+    With ``per_series=True``, each sequence is instead z-normalised by the mean and
+    standard deviation of its own valid steps, channel by channel, as the UCR/UEA
+    archives' series are: offset and amplitude are removed and only the shape is
+    kept. Use it when the level of a series carries no information (a gesture
+    recorded at different distances, a spectrum with a varying baseline) and the
+    data set's statistics mix series of different levels; keep the default when the
+    level matters (e.g. sensor axes whose magnitude tells the classes apart). The
+    estimators do both by default, inside the network (``input_scaling="both"``).
 
     The output has the form of the input: a 2D array stays 2D (one channel), a 3D
     array stays 3D with its NaN padding kept, a list stays a list of arrays.
@@ -40,13 +51,20 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         Read 3D arrays as ``(n_samples, n_channels, n_timesteps)`` and list items as
         ``(n_channels, n_timesteps)`` (the sktime/aeon layout); the output keeps it.
 
+    per_series : bool, default=False
+        Standardize each sequence by its own per-channel mean and standard deviation
+        (a channel constant within a sequence is only centred). ``fit`` then learns
+        no statistics, only the number of channels.
+
     Attributes
     ----------
-    mean_ : ndarray of shape (n_channels,)
-        Per-channel mean over the valid steps (zeros when ``with_mean=False``).
+    mean_ : ndarray of shape (n_channels,) or None
+        Per-channel mean over the valid steps (zeros when ``with_mean=False``);
+        None with ``per_series=True``.
 
-    scale_ : ndarray of shape (n_channels,)
-        Per-channel scale (ones when ``with_std=False``).
+    scale_ : ndarray of shape (n_channels,) or None
+        Per-channel scale (ones when ``with_std=False``); None with
+        ``per_series=True``.
 
     n_features_in_ : int
         Number of columns for 2D input, number of channels for 3D or list input.
@@ -70,12 +88,20 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     >>> print(first.round(3))
     [[-1.225 -1.225]
      [ 0.     1.225]]
+
+    Each series on its own:
+
+    >>> first, second = SequenceScaler(per_series=True).fit_transform(X)
+    >>> print(first)
+    [[-1. -1.]
+     [ 1.  1.]]
     """
 
     _parameter_constraints: dict = {
         "with_mean": ["boolean"],
         "with_std": ["boolean"],
         "channels_first": ["boolean"],
+        "per_series": ["boolean"],
     }
 
     def __init__(
@@ -84,17 +110,20 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         with_mean: bool = True,
         with_std: bool = True,
         channels_first: bool = False,
+        per_series: bool = False,
     ):
         self.with_mean = with_mean
         self.with_std = with_std
         self.channels_first = channels_first
+        self.per_series = per_series
 
     def _sequences(self, X) -> Sequences:
         return to_sequences(X, input_type="numeric", channels_first=self.channels_first)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Compute the per-channel mean and scale over the valid steps.
+        """Compute the per-channel mean and scale over the valid steps (with
+        ``per_series=True``, only check ``X`` and record its channels).
 
         Parameters
         ----------
@@ -119,17 +148,16 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             validate_data(self, X, reset=True, skip_check_array=True)
         else:
             self.n_features_in_ = seqs.n_channels
-        valid = np.arange(seqs.values.shape[1])[None, :] < seqs.lengths[:, None]
-        steps = seqs.values[valid].astype(np.float64)
+        self._n_channels = seqs.n_channels
+        if self.per_series:
+            if not seqs.lengths.any():
+                raise ValueError("X holds only empty sequences; nothing to scale.")
+            self.mean_ = self.scale_ = None
+            return self
+        mean, scale = channel_statistics(seqs)
         n_channels = seqs.n_channels
-        if len(steps) == 0:
-            raise ValueError("X holds only empty sequences; nothing to scale.")
-        self.mean_ = steps.mean(axis=0) if self.with_mean else np.zeros(n_channels)
-        if self.with_std:
-            std = steps.std(axis=0)
-            self.scale_ = np.where(std > 10 * np.finfo(np.float64).eps, std, 1.0)
-        else:
-            self.scale_ = np.ones(n_channels)
+        self.mean_ = mean if self.with_mean else np.zeros(n_channels)
+        self.scale_ = scale if self.with_std else np.ones(n_channels)
         return self
 
     def transform(self, X):
@@ -150,12 +178,16 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         seqs = self._sequences(X)
         if self._table_input and seqs.table_width is not None:
             validate_data(self, X, reset=False, skip_check_array=True)
-        if seqs.n_channels != len(self.mean_):
+        if seqs.n_channels != self._n_channels:
             raise ValueError(
                 f"X has {seqs.n_channels} channels, but SequenceScaler was fitted "
-                f"with {len(self.mean_)} channels."
+                f"with {self._n_channels} channels."
             )
-        scaled = (seqs.values - self.mean_) / self.scale_
+        if self.per_series:
+            mean, scale = self._series_statistics(seqs)
+        else:
+            mean, scale = self.mean_, self.scale_
+        scaled = (seqs.values - mean) / scale
         if seqs.table_width is not None:
             pad = np.arange(scaled.shape[1])[None, :] >= seqs.lengths[:, None]
             out = scaled[:, :, 0]
@@ -170,6 +202,26 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         valid = np.arange(scaled.shape[1])[None, :] < seqs.lengths[:, None]
         scaled[~valid] = np.nan
         return np.swapaxes(scaled, 1, 2) if self.channels_first else scaled
+
+    def _series_statistics(self, seqs: Sequences) -> tuple[np.ndarray, np.ndarray]:
+        """``(n, 1, n_channels)`` mean and scale of each sequence's valid steps."""
+        valid = (np.arange(seqs.values.shape[1])[None, :] < seqs.lengths[:, None])[
+            :, :, None
+        ]
+        n = np.maximum(seqs.lengths, 1)[:, None, None]
+        values = seqs.values.astype(np.float64)
+        mean = np.where(valid, values, 0.0).sum(axis=1, keepdims=True) / n
+        std = np.sqrt(
+            np.where(valid, (values - mean) ** 2, 0.0).sum(1, keepdims=True) / n
+        )
+        scale = np.where(
+            std > 10 * np.finfo(np.float64).eps * (1 + np.abs(mean)), std, 1.0
+        )
+        if not self.with_mean:
+            mean = np.zeros_like(mean)
+        if not self.with_std:
+            scale = np.ones_like(scale)
+        return mean, scale
 
     def _like(self, item, scaled: np.ndarray) -> np.ndarray:
         """One scaled ``(t, n_channels)`` sequence in the layout of the input item."""
