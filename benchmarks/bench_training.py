@@ -222,6 +222,7 @@ def make_estimator(
         hidden_size=HIDDEN_SIZE,
         batch_size=BATCH_SIZE,
         lr=LR,
+        lr_schedule="constant",  # as the hand-written loops
         max_iter=1,
         clip_grad_norm=None,
         n_iter_no_change=1000,

@@ -514,7 +514,8 @@ class BaseRNN(BaseEstimator):
         ``max_iter`` epochs of a constant or plateau schedule ran without the
         monitored loss settling. An interrupted fit does not warn."""
         stopper = dict(self.net_.callbacks_)["stopping"]
-        interrupted = getattr(self.net_, "interrupted_", False)
+        # The stopping rule ends a fit by an interrupt too; any other is the user's.
+        interrupted = getattr(self.net_, "interrupted_", False) and not stopper.stopped_
         if interrupted or epochs == 0:
             return
         monitored = (
@@ -522,6 +523,7 @@ class BaseRNN(BaseEstimator):
         )
         best = stopper.best_score_
         if not best < _NO_BETTER * self._baseline_loss:
+            best = best if np.isfinite(best) else float("nan")  # never a finite loss
             warnings.warn(
                 f"{type(self).__name__}: the fit ended no better than a constant "
                 f"predictor (best {monitored} {best:.4g}; predicting "

@@ -60,7 +60,8 @@ def load_ts(
 ) -> tuple[np.ndarray | list[np.ndarray], np.ndarray | None]:
     """Read a UCR/UEA ``.ts`` time-series file.
 
-    The format has ``#`` comment lines, ``@`` header lines (``@problemName``,
+    The format has ``#`` comment lines (``%`` too, before ``@data``, as in some
+    archive files), ``@`` header lines (``@problemName``,
     ``@timeStamps``, ``@missing``, ``@univariate``, ``@dimensions``,
     ``@equalLength``, ``@seriesLength``, ``@classLabel``, ``@targetLabel``;
     case-insensitive), then, after ``@data``, one case per line: channels
@@ -139,12 +140,15 @@ def load_ts(
             line = raw.strip()
             if not line or line.startswith("#"):
                 continue
+            if not in_data and line.startswith("%"):
+                continue
             where = f"{path}, line {lineno}"
 
             if not in_data:
                 if not line.startswith("@"):
                     raise ValueError(
-                        f"{where}: expected a '#' comment or an '@' header line "
+                        f"{where}: expected a comment ('#' or '%') or an '@' header "
+                        "line "
                         f"before @data, got {line[:40]!r}"
                     )
                 key, _, value = line[1:].replace("\t", " ").partition(" ")

@@ -37,11 +37,43 @@ _PARAMETERS_DOC = """
         Dropout probability on the outputs of each recurrent layer except the last
         (no effect when ``num_layers=1``).
 
-    pooling : {"last", "mean", "max"}, default="last"
+    pooling : {"auto", "last", "mean", "max", "mean_max"}, default="auto"
         How the per-step outputs of the last layer become one vector per sequence:
         the state at the last valid step (for the backward direction of a
         bidirectional network: its state at the first step, which has read the whole
-        sequence), or the mean or maximum over the valid steps.
+        sequence), the mean or maximum over the valid steps, or both of these side
+        by side (``"mean_max"``). ``"auto"``: ``"mean_max"`` for numeric input,
+        ``"last"`` for token ids.
+
+    front_end : {"auto", "conv", "none"}, default="auto"
+        A convolutional front end before the recurrent layers (as in LSTM-FCN,
+        Karim et al. 2017): each layer is a 1D convolution over time, layer
+        normalisation over its channels at each step, and ReLU. It learns local
+        shapes that a recurrent cell reading one value per step over hundreds of
+        steps does not, and its first layer's stride shortens long series.
+        ``"auto"``: on for numeric input, off for token ids.
+
+    conv_filters : tuple of int, default=(64, 128)
+        Output channels of each layer of the front end.
+
+    conv_kernel_sizes : tuple of int, default=(8, 5)
+        Kernel width (in steps) of each layer of the front end, one per entry of
+        ``conv_filters``.
+
+    conv_stride : int or "auto", default="auto"
+        Stride of the front end's first layer: a sequence of ``t`` steps reaches
+        the recurrent layers with ``ceil(t / conv_stride)``. ``"auto"`` leaves the
+        longest training sequence about 64 steps: ``round(t_max / 64)``, between 1
+        and 8.
+
+    input_scaling : {"both", "series", "dataset", "none"}, default="both"
+        How numeric input is standardized inside the network, channel by channel
+        (ignored for token ids). ``"series"``: each sequence by the mean and
+        standard deviation of its own valid steps (the z-normalisation of the
+        UCR/UEA archives: keeps the shape, drops offset and amplitude).
+        ``"dataset"``: by the training set's statistics (as
+        :class:`SequenceScaler` does). ``"both"``: the two side by side, so the
+        network sees the shape of each series and its level. ``"none"``: as given.
 
     embedding_dim : int, default=64
         Size of the learned embedding of token ids (token input only).
@@ -61,16 +93,19 @@ _PARAMETERS_DOC = """
         ``(n_channels, n_timesteps)``, the layout of sktime and aeon. By default the
         time axis comes before the channels.
 
-    max_iter : int, default=100
-        Maximum number of epochs (passes over the training data).
+    max_iter : int or "auto", default="auto"
+        Maximum number of epochs (passes over the training data). ``"auto"``: as
+        many as make 1,500 optimizer steps, at least 10 and at most 1,000 epochs
+        (a set of 36 series makes a few steps an epoch, a set of 100,000 thousands;
+        counting steps gives both the same budget).
 
-    batch_size : int, default=32
-        Number of sequences per training minibatch.
+    batch_size : int or "auto", default="auto"
+        Number of sequences per training minibatch. ``"auto"``: a quarter of the
+        training set, at least 1 and at most 32.
 
     lr : float, default=3e-3
-        Learning rate of the optimizer. The default is above Adam's usual 1e-3:
-        on small real data sets (JapaneseVowels, Tecator) 1e-3 left the network
-        under-trained after 100 epochs (see ``benchmarks/real_data.py``).
+        Peak learning rate of the optimizer (the learning rate throughout with
+        ``lr_schedule="constant"``).
 
     optimizer : {"adam", "adamw", "sgd", "rmsprop"}, default="adam"
         The optimizer.
@@ -86,25 +121,41 @@ _PARAMETERS_DOC = """
         keeps recurrent networks from exploding gradients. None disables clipping.
         On JapaneseVowels, 1.0 cost a point of accuracy; 5.0 did not.
 
-    lr_schedule : {"constant", "plateau"}, default="constant"
-        ``"plateau"`` divides the learning rate by 5 when the monitored loss
-        (validation loss with ``early_stopping``, else training loss) has not
-        improved for ``max(1, n_iter_no_change // 2)`` epochs.
+    lr_schedule : {"cosine", "constant", "plateau"}, default="cosine"
+        ``"cosine"``: the learning rate rises linearly from 0 to ``lr`` over the
+        first 10% of the fit's optimizer steps (``max_iter`` epochs), then
+        follows a cosine down to 0 at the last step. ``"constant"``: ``lr``
+        throughout. ``"plateau"`` divides the learning rate by 5 when the monitored
+        loss (validation loss with ``early_stopping``, else training loss) has not
+        improved for ``max(1, n_iter_no_change // 2)`` epochs. ``partial_fit``
+        always trains at ``lr``.
 
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the training data (stratified for
         classifiers where every class allows it, seeded by ``random_state``), stop
         when the validation loss has not improved by ``tol`` for
         ``n_iter_no_change`` epochs, and restore the weights of the best epoch.
         When False, all data is used for training and training stops when the
         training loss has not improved by ``tol`` for ``n_iter_no_change`` epochs.
-        ``partial_fit`` ignores it (it never holds data out).
+        ``"auto"``: on when there are more than 10,000 training sequences (as in
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier`).
+        ``partial_fit`` ignores it (it never holds data out). A random split
+        measures generalisation only if the sequences are independent: phrases
+        cut from the same sentences, or windows of one series, leak into the
+        validation set and make it optimistic; hold out whole groups yourself
+        then (e.g. pass ``early_stopping=False`` and select ``max_iter`` with
+        :class:`~sklearn.model_selection.GroupKFold`).
 
     validation_fraction : float, default=0.1
         Share of the training data held out with ``early_stopping``.
 
     n_iter_no_change : int, default=10
-        Epochs without improvement by ``tol`` before training stops.
+        Epochs without improvement by ``tol`` before training stops. Misses are
+        counted only once the monitored loss has fallen below 90% of a constant
+        predictor's (the class prior, the training mean), so a fit still on its
+        starting plateau is not stopped. With ``lr_schedule="cosine"`` the
+        patience is at least a fifth of the ``max_iter`` epochs: while the
+        learning rate is high, a stalled loss is not a converged one.
 
     tol : float, default=1e-4
         Smallest decrease of the monitored loss that counts as an improvement.
@@ -233,6 +284,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         weights inversely proportional to the class frequencies in ``y`` (as
         :func:`sklearn.utils.class_weight.compute_class_weight` computes them; not
         supported by ``partial_fit``), or None for equal weights.
+
+    label_smoothing : float, default=0.0
+        Mix the one-hot targets with the uniform distribution by this share (as
+        :class:`torch.nn.CrossEntropyLoss` does), which discourages
+        over-confident predictions on small training sets.
 """
         + _PARAMETERS_END_DOC
         + """

@@ -326,7 +326,8 @@ class StopOnPlateau(EarlyStopping):
     An epoch is a miss unless the monitored loss beats the lowest so far by more than
     ``threshold``; training stops after ``patience`` misses in a row. With a
     ``baseline`` (the loss of the best constant prediction), misses are counted only
-    after the monitored loss has once fallen below ``ARMED_BELOW * baseline``. The
+    after the monitored loss has once fallen below ``ARMED_BELOW * baseline``, except
+    that a non-finite loss is always a miss. The
     weights
     kept for ``load_best`` are those of the lowest loss however small its
     improvement (skorch's keep only improvements by more than the threshold, so the
@@ -366,8 +367,9 @@ class StopOnPlateau(EarlyStopping):
         current = net.history[-1, self.monitor]
         if not self.armed_ and current < ARMED_BELOW * self.baseline:
             self.armed_ = True
-        if not current <= self.best_score_ - self.threshold:  # NaN is a miss too
-            self.misses_ += int(self.armed_)
+        if not current <= self.best_score_ - self.threshold:
+            # A NaN or infinite loss (a diverged fit) is a miss, armed or not.
+            self.misses_ += int(self.armed_ or not np.isfinite(current))
         else:
             self.misses_ = 0
         if current < self.best_score_:

@@ -216,8 +216,17 @@ def test_no_cases_after_data(tmp_path):
 
 def test_data_line_before_data_header(tmp_path):
     path = write(tmp_path, "@univariate true\n1,2,3\n@data\n1,2,3\n")
-    with pytest.raises(ValueError, match=r"line 2: expected a '#' comment or an '@'"):
+    with pytest.raises(ValueError, match=r"line 2: expected a comment .* or an '@'"):
         load_ts(path)
+
+
+def test_percent_comments_before_data(tmp_path):
+    # Some archive files (sktime's UnitTest) open with '%' comment lines.
+    text = "%# a cut-down problem\n%\n@univariate true\n@classLabel true a b\n"
+    path = write(tmp_path, text + "@data\n1,2,3:a\n4,5,6:b\n")
+    X, y = load_ts(path)
+    np.testing.assert_array_equal(X[:, :, 0], [[1, 2, 3], [4, 5, 6]])
+    np.testing.assert_array_equal(y, ["a", "b"])
 
 
 @pytest.mark.parametrize(

@@ -265,20 +265,32 @@ def test_batch_invariance_across_several_prediction_batches():
 
 def test_net_is_a_fitted_skorch_net_with_the_chosen_module():
     X, signal = sign_task(n=20)
+    # No front end and no input scaling: the 2 channels reach the recurrence as they
+    # are (the defaults give it 2 * 2 scaled channels through convolutions).
     clf = RNNClassifier(
-        cell="gru", num_layers=2, dropout=0.25, **{**FAST, "hidden_size": 12}
+        cell="gru",
+        num_layers=2,
+        dropout=0.25,
+        front_end="none",
+        input_scaling="none",
+        **{**FAST, "hidden_size": 12},
     ).fit(X, signal > 0)
     assert isinstance(clf.net_, NeuralNet)
     module = clf.net_.module_
     assert isinstance(module, SequenceNetwork)
-    assert isinstance(module.rnn, torch.nn.GRU)
-    assert module.rnn.hidden_size == 12
-    assert module.rnn.num_layers == 2
-    assert module.rnn.dropout == 0.25
-    assert module.rnn.input_size == 2
+    assert module.encoder.front_end is None
+    rnn = module.encoder.rnn
+    assert isinstance(rnn, torch.nn.GRU)
+    assert rnn.hidden_size == 12
+    assert rnn.num_layers == 2
+    assert rnn.dropout == 0.25
+    assert rnn.input_size == 2
     assert module.head.out_features == 2
-    bi = RNNRegressor(cell="rnn_relu", bidirectional=True, **FAST).fit(X, signal)
-    assert bi.net_.module_.forward_layers[0].nonlinearity == "relu"
+    # pooling="last": the last forward and first backward states, side by side.
+    bi = RNNRegressor(cell="rnn_relu", bidirectional=True, pooling="last", **FAST).fit(
+        X, signal
+    )
+    assert bi.net_.module_.encoder.forward_layers[0].nonlinearity == "relu"
     assert bi.net_.module_.head.in_features == 2 * FAST["hidden_size"]
     assert bi.net_.module_.head.out_features == 1
 

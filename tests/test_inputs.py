@@ -239,8 +239,8 @@ def test_integer_table_is_read_as_tokens(token_model):
     assert clf.input_type_ == "tokens"
     assert clf.vocab_size_ == table.max() + 1
     assert clf.n_features_in_ == table.shape[1]
-    assert clf.net_.module_.embedding.num_embeddings == clf.vocab_size_
-    assert clf.net_.module_.embedding.embedding_dim == 8
+    assert clf.net_.module_.encoder.embedding.num_embeddings == clf.vocab_size_
+    assert clf.net_.module_.encoder.embedding.embedding_dim == 8
 
 
 def test_vocab_size_counts_padding_and_unknown_ids():

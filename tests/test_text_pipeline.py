@@ -35,7 +35,7 @@ def test_classifier_learns_from_strings():
     # The vocabulary size reaches the embedding with no manual "+1".
     vectorizer, clf = model
     assert clf.vocab_size_ <= vectorizer.vocab_size_
-    assert clf.net_.module_.embedding.num_embeddings == clf.vocab_size_
+    assert clf.net_.module_.encoder.embedding.num_embeddings == clf.vocab_size_
 
 
 def test_regressor_predicts_a_number_from_text():

@@ -17,17 +17,29 @@ from sklearn.utils.class_weight import compute_sample_weight
 from skorch.callbacks import Callback
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
-from sklearn_rnn._training import ValidationScore
+from sklearn_rnn._training import ARMED_BELOW, ValidationScore
 
 # Tiny and on the CPU, where equal seeds give bit-for-bit equal fits.
 FAST = dict(hidden_size=8, max_iter=3, random_state=0, device="cpu")
 # Enough to learn the easy tasks below in well under a second.
 LEARN = dict(FAST, hidden_size=16, max_iter=20, lr=1e-2, batch_size=16)
+# The plain recurrent network the stopping and learning-rate tests were written for:
+# no convolutional front end, no input scaling, the last state pooled (the defaults
+# for numeric input add all three), at a constant learning rate (the default cosine
+# schedule anneals it and makes the stopping rule wait a share of max_iter).
+PLAIN = dict(
+    front_end="none", input_scaling="none", pooling="last", lr_schedule="constant"
+)
+# PLAIN learning the sign task within its first epoch: the training loss is below
+# ARMED_BELOW times the constant predictor's from epoch 1, where the plateau rule
+# starts counting misses.
+ARMED = dict(PLAIN, lr=0.1, batch_size=4)
 
 
-def noisy_task(n=60, flip=0.25, seed=0):
-    """The sign task with a share of labels flipped: a network first learns, then
-    memorises the noise, and its validation loss goes up again."""
+def noisy_task(n=100, flip=0.2, seed=0):
+    """The sign task with a share of labels flipped: a network first learns (its
+    validation loss falls well below the constant predictor's), then memorises the
+    noise, and its validation loss goes up again."""
     X, signal = sign_task(n=n, seed=seed)
     rng = np.random.default_rng(seed + 100)
     y = (signal > 0).astype(int)
@@ -150,6 +162,7 @@ EARLY = dict(
     validation_fraction=0.3,
     n_iter_no_change=8,
     device="cpu",
+    **PLAIN,
 )
 
 
@@ -322,9 +335,12 @@ def test_a_one_sample_validation_split_scores_nan_without_warning():
 
 def test_training_stops_when_the_training_loss_stops_improving_by_tol():
     X, signal = sign_task(n=40)
-    clf = RNNClassifier(tol=10.0, n_iter_no_change=3, **{**FAST, "max_iter": 50}).fit(
-        X, signal > 0
-    )
+    clf = RNNClassifier(
+        tol=10.0, n_iter_no_change=3, **{**FAST, **ARMED, "max_iter": 50}
+    ).fit(X, signal > 0)
+    # The rule counts from the first epoch: its loss is below the arming threshold.
+    baseline = dict(clf.net_.callbacks_)["stopping"].baseline
+    assert clf.loss_curve_[0] < ARMED_BELOW * baseline
     # The first epoch sets the best loss; no later epoch improves it by 10.
     assert clf.n_iter_ == 3 + 1
     assert len(clf.loss_curve_) == 4
@@ -345,8 +361,13 @@ def test_tol_zero_with_a_steadily_falling_loss_runs_to_max_iter():
 def test_max_iter_without_settling_warns_like_mlp(Estimator, early_stopping):
     X, signal = sign_task(n=40)
     y = signal > 0 if Estimator is RNNClassifier else signal
+    # A constant learning rate: a cosine schedule running its whole budget is the
+    # plan, not a sign of non-convergence. ARMED learns enough in two epochs not to
+    # end no better than a constant predictor (the other ConvergenceWarning).
     est = Estimator(
-        n_iter_no_change=50, early_stopping=early_stopping, **{**FAST, "max_iter": 2}
+        n_iter_no_change=50,
+        early_stopping=early_stopping,
+        **{**FAST, **ARMED, "max_iter": 2},
     )
     monitored = "validation loss" if early_stopping else "training loss"
     with pytest.warns(ConvergenceWarning, match=f"max_iter=2 .* {monitored}"):
@@ -358,14 +379,18 @@ def test_a_fit_stopped_by_the_plateau_rule_does_not_warn():
     X, signal = sign_task(n=40)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        clf = RNNClassifier(tol=10.0, n_iter_no_change=2, **{**FAST, "max_iter": 20})
+        clf = RNNClassifier(
+            tol=10.0, n_iter_no_change=2, **{**FAST, **ARMED, "max_iter": 20}
+        )
         clf.fit(X, signal > 0)
     assert clf.n_iter_ == 3  # the first epoch sets the best; the next two miss
 
 
 def test_partial_fit_and_warm_start_count_only_their_own_epochs():
     X, signal = sign_task(n=40)
-    clf = RNNClassifier(n_iter_no_change=50, **{**FAST, "max_iter": 1})
+    # ARMED: a constant learning rate (a cosine schedule running its whole budget
+    # does not warn) and a fit that learns (one that does not warns of that instead).
+    clf = RNNClassifier(n_iter_no_change=50, **{**FAST, **ARMED, "max_iter": 1})
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         for _ in range(3):  # partial_fit never warns (as MLP's)
@@ -414,14 +439,21 @@ def test_another_optimizer_in_a_continued_fit_starts_afresh():
 def test_plateau_stop_follows_the_mlp_rule(tol):
     """As MLPClassifier: an epoch is a miss unless its loss beats the best loss so
     far by tol, the count restarts at every such improvement, and training stops at
-    n_iter_no_change misses in a row."""
+    n_iter_no_change misses in a row; misses count once the loss has fallen below
+    ARMED_BELOW times the constant predictor's."""
     X, y = noisy_task(n=40, flip=0.4)
     clf = RNNClassifier(
-        tol=tol, n_iter_no_change=3, lr=0.3, batch_size=8, **{**FAST, "max_iter": 100}
+        tol=tol,
+        n_iter_no_change=3,
+        lr=0.3,
+        batch_size=8,
+        **{**FAST, **PLAIN, "max_iter": 100},
     ).fit(X, y)
-    misses, best = 0, np.inf
+    baseline = dict(clf.net_.callbacks_)["stopping"].baseline
+    misses, best, armed = 0, np.inf, False
     for epoch, loss in enumerate(clf.loss_curve_, start=1):  # noqa: B007
-        misses = misses + 1 if loss > best - tol else 0
+        armed = armed or loss < ARMED_BELOW * baseline
+        misses = misses + armed if loss > best - tol else 0
         best = min(best, loss)
         if misses == 3:
             break
@@ -468,7 +500,10 @@ def test_scaling_all_weights_changes_nothing(Estimator):
     X, signal = sign_task(n=40)
     y = signal > 0 if Estimator is RNNClassifier else signal
     weight = np.random.default_rng(0).integers(1, 4, size=40)
-    params = dict(FAST, batch_size=16, lr=1e-2, max_iter=5)
+    # No convolutional front end: its 64 and 128 float32 filters amplify the rounding
+    # of the scaled weights' loss past atol=1e-6 (up to 1.3e-6 for the regressor) in
+    # five epochs; the invariance tested is the loss's, not the front end's.
+    params = dict(FAST, batch_size=16, lr=1e-2, max_iter=5, front_end="none")
 
     def fitted(sample_weight):
         est = Estimator(**params).fit(X, y, sample_weight=sample_weight)
@@ -526,7 +561,9 @@ def test_class_weight_balanced_raises_minority_recall():
     assert 0.1 < np.mean(y == "rare") < 0.3
     recall = {}
     for class_weight in (None, "balanced", {"rare": 5.0, "common": 1.0}):
-        clf = RNNClassifier(class_weight=class_weight, **LEARN).fit(X, y)
+        # PLAIN: the default front end memorises the 60 training sequences, rare
+        # ones included (recall 1.0 without weights), leaving nothing to raise.
+        clf = RNNClassifier(class_weight=class_weight, **LEARN, **PLAIN).fit(X, y)
         recall[str(class_weight)] = recall_score(y, clf.predict(X), pos_label="rare")
     assert recall["balanced"] > recall["None"] + 0.1
     assert recall[str({"rare": 5.0, "common": 1.0})] > recall["None"] + 0.1
@@ -702,7 +739,10 @@ def test_partial_fit_learns_incrementally():
 def test_first_partial_fit_equals_one_epoch_of_fit():
     X, signal = sign_task(n=30)
     part = RNNRegressor(**FAST).partial_fit(X, signal)
-    full = RNNRegressor(**{**FAST, "max_iter": 1}).fit(X, signal)
+    # partial_fit trains at the constant learning rate lr.
+    full = RNNRegressor(**{**FAST, "max_iter": 1}, lr_schedule="constant").fit(
+        X, signal
+    )
     np.testing.assert_array_equal(part.predict(X), full.predict(X))
     assert part.n_iter_ == 1
 
@@ -802,6 +842,7 @@ def test_sgd_momentum_changes_the_fit():
 def test_clip_grad_norm_bounds_every_step():
     X, signal = sign_task(n=40)
     params = dict(FAST, optimizer="sgd", momentum=0.0, lr=1.0, batch_size=8, max_iter=2)
+    params["lr_schedule"] = "constant"  # every step at lr=1
     clipped = StepSizes()
     RNNRegressor(clip_grad_norm=1e-3, callbacks=[clipped], **params).fit(X, signal)
     assert len(clipped.steps) == 2 * 5
@@ -828,9 +869,10 @@ def test_clipping_is_on_by_default_and_reaches_the_net():
 def test_plateau_schedule_lowers_the_learning_rate():
     X, _ = sign_task(n=40)
     y = np.random.default_rng(0).integers(0, 2, size=40)  # nothing to learn
+    # PLAIN: a network too small to memorise the 40 random labels in 30 epochs.
     params = dict(FAST, lr=3e-2, batch_size=64, n_iter_no_change=4, max_iter=30)
-    params["tol"] = 0.0
-    clf = RNNClassifier(lr_schedule="plateau", **params).fit(X, y)
+    params.update(PLAIN, tol=0.0)
+    clf = RNNClassifier(**{**params, "lr_schedule": "plateau"}).fit(X, y)
     lrs = [row.get("event_lr") for row in clf.net_.history]
     assert None not in lrs
     assert lrs[0] == 3e-2
@@ -844,7 +886,7 @@ def test_plateau_schedule_lowers_the_learning_rate():
 def test_plateau_schedule_follows_the_validation_loss_with_early_stopping():
     X, y = noisy_task(seed=0)
     clf = RNNClassifier(
-        **{**EARLY, "n_iter_no_change": 6}, lr_schedule="plateau", random_state=0
+        **{**EARLY, "n_iter_no_change": 6, "lr_schedule": "plateau"}, random_state=0
     ).fit(X, y)
     # The validation loss rose after its best epoch: the rate was lowered.
     assert clf.net_.optimizer_.param_groups[0]["lr"] < EARLY["lr"]
@@ -1020,7 +1062,7 @@ def test_mixed_precision_on_cpu_warns_and_trains_in_float32():
         ({"clip_grad_norm": 0.0}, "clip_grad_norm"),
         ({"clip_grad_norm": -1.0}, "clip_grad_norm"),
         ({"clip_grad_norm": "1"}, "clip_grad_norm"),
-        ({"lr_schedule": "cosine"}, "lr_schedule"),
+        ({"lr_schedule": "cyclic"}, "lr_schedule"),
         ({"lr_schedule": None}, "lr_schedule"),
         ({"callbacks": "progress"}, "callbacks"),
         ({"callbacks": Recorder()}, "callbacks"),
@@ -1075,8 +1117,8 @@ class PoisonWeights(Callback):
 
 def test_a_diverged_fit_stops_on_nan_losses_and_finishes():
     X, signal = sign_task(n=40)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ConvergenceWarning)
+    # It learned nothing, and says so.
+    with pytest.warns(ConvergenceWarning, match="no better than a constant predictor"):
         clf = RNNClassifier(
             early_stopping=True,
             n_iter_no_change=2,
@@ -1103,8 +1145,10 @@ def test_an_interrupt_at_the_end_of_the_last_epoch_does_not_warn(early_stopping)
 
 def test_warnings_point_at_the_user_s_call():
     X, signal = sign_task(n=40)
-    with pytest.warns(ConvergenceWarning) as caught:
-        RNNClassifier(n_iter_no_change=50, **FAST).fit(X, signal > 0)
+    with pytest.warns(ConvergenceWarning) as caught:  # max_iter ran out
+        RNNClassifier(n_iter_no_change=50, lr_schedule="constant", **FAST).fit(
+            X, signal > 0
+        )
     assert caught[0].filename == __file__
     with pytest.warns(UserWarning, match="mixed_precision") as caught:
         RNNClassifier(mixed_precision=True, **FAST).fit(X, signal > 0)
