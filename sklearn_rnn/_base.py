@@ -71,8 +71,9 @@ _AUTO_EARLY_STOPPING_SAMPLES = 10_000
 _AUTO_MAX_STRIDE, _AUTO_CONV_STEPS = 8, 64
 
 #: With the cosine schedule, the stopping rule waits at least this share of the
-#: budget's epochs: while the learning rate is high, a stalled loss is not converged.
-_COSINE_MIN_PATIENCE = 0.2
+#: budget's epochs (at most the second number): while the learning rate is high, a
+#: stalled loss is not converged.
+_COSINE_MIN_PATIENCE, _COSINE_MAX_PATIENCE = 0.2, 50
 
 
 #: A fit whose best monitored loss is not below this share of the constant
@@ -143,7 +144,7 @@ class BaseRNN(BaseEstimator):
     def __init__(
         self,
         *,
-        cell: str = "lstm",
+        cell: str = "gru",
         hidden_size: int = 64,
         num_layers: int = 1,
         bidirectional: bool = False,
@@ -339,8 +340,12 @@ class BaseRNN(BaseEstimator):
                 "sample_weight must have a positive sum; all weights are zero."
             )
         data = SequenceDataset(seqs, y_train, weights)
-        if first:
-            self._architecture = self._resolve_architecture(seqs)
+        # The first fit resolves the "auto" choices on its data and keeps the
+        # training set's statistics; a continuation reuses both, so only a change of
+        # an explicit setting counts as a change of the network.
+        architecture = self._resolve_architecture(
+            seqs, previous=None if first else self._architecture
+        )
 
         if first:
             self.device_ = resolve_device(self.device)
@@ -377,7 +382,8 @@ class BaseRNN(BaseEstimator):
         self._baseline_loss = baseline
         patience = self.n_iter_no_change
         if self.lr_schedule == "cosine" and not partial:
-            patience = max(patience, int(np.ceil(_COSINE_MIN_PATIENCE * max_epochs)))
+            share = int(np.ceil(_COSINE_MIN_PATIENCE * max_epochs))
+            patience = max(patience, min(share, _COSINE_MAX_PATIENCE))
         callbacks = make_callbacks(
             validation=validation,
             n_iter_no_change=patience,
@@ -398,7 +404,7 @@ class BaseRNN(BaseEstimator):
             "clip_grad_norm": self.clip_grad_norm,
             "mixed_precision": self.mixed_precision,
         }
-        module_kwargs = self._module_kwargs(n_outputs)
+        module_kwargs = self._module_kwargs(n_outputs, architecture)
         optimizer_kwargs = self._optimizer_kwargs()
         if first:
             self.net_ = build_net(
@@ -412,7 +418,9 @@ class BaseRNN(BaseEstimator):
                 **train_params,
             )
         else:
-            self._check_continuation(module_kwargs)
+            self._check_continuation(
+                {**module_kwargs, "front_end": architecture["front_end"]}
+            )
             self.net_.set_params(**train_params)
             self.net_.initialize_callbacks()
             if (self.optimizer, optimizer_kwargs) != self._optimizer_config:
@@ -420,7 +428,8 @@ class BaseRNN(BaseEstimator):
             # A schedule of an earlier fit may have left its last learning rate.
             for group in self.net_.optimizer_.param_groups:
                 group["lr"] = self.lr
-        self._module_config = module_kwargs
+        self._module_config = {**module_kwargs, "front_end": architecture["front_end"]}
+        self._architecture = architecture
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
         epochs_before = 0 if first else len(self.net_.history)
@@ -463,9 +472,12 @@ class BaseRNN(BaseEstimator):
             return int(np.clip(epochs, _AUTO_MIN_EPOCHS, _AUTO_MAX_EPOCHS))
         return self.max_iter
 
-    def _resolve_architecture(self, seqs: Sequences) -> dict:
-        """The network settings fixed by the first fit: "auto" choices resolved on
-        its data, and the training set's per-channel statistics."""
+    def _resolve_architecture(
+        self, seqs: Sequences, previous: dict | None = None
+    ) -> dict:
+        """The network settings of this fit: "auto" choices resolved on its data,
+        and the training set's per-channel statistics. ``previous`` (the first
+        fit's, when continuing it) supplies the data-dependent ones."""
         numeric = seqs.kind == "numeric"
         pooling = self.pooling
         if pooling == "auto":
@@ -488,12 +500,15 @@ class BaseRNN(BaseEstimator):
                     f"({len(filters)} layers)."
                 )
         stride = self.conv_stride
-        if stride == "auto":
+        if stride == "auto" and previous is not None and previous["conv_filters"]:
+            stride = previous["conv_stride"]
+        elif stride == "auto":
             longest = int(seqs.lengths.max(initial=1))
             stride = int(
                 np.clip(round(longest / _AUTO_CONV_STEPS), 1, _AUTO_MAX_STRIDE)
             )
         architecture = {
+            "front_end": front_end,
             "pooling": pooling,
             "conv_filters": filters if front_end == "conv" else (),
             "conv_kernel_sizes": kernels if front_end == "conv" else (),
@@ -502,7 +517,10 @@ class BaseRNN(BaseEstimator):
             "input_mean": None,
             "input_scale": None,
         }
-        if numeric and self.input_scaling in ("dataset", "both"):
+        if previous is not None:
+            architecture["input_mean"] = previous["input_mean"]
+            architecture["input_scale"] = previous["input_scale"]
+        elif numeric and self.input_scaling in ("dataset", "both"):
             mean, scale = channel_statistics(seqs)
             architecture["input_mean"] = tuple(float(v) for v in mean)
             architecture["input_scale"] = tuple(float(v) for v in scale)
@@ -548,10 +566,7 @@ class BaseRNN(BaseEstimator):
             stacklevel=5,  # the user's call: fit, scikit-learn's wrapper, _fit, here
         )
 
-    def _module_kwargs(self, n_outputs: int) -> dict:
-        architecture = dict(self._architecture)
-        if self.conv_stride != "auto" and architecture["conv_filters"]:
-            architecture["conv_stride"] = self.conv_stride
+    def _module_kwargs(self, n_outputs: int, architecture: dict) -> dict:
         return {
             "n_outputs": n_outputs,
             "n_channels": self._n_channels,
@@ -562,7 +577,7 @@ class BaseRNN(BaseEstimator):
             "num_layers": self.num_layers,
             "bidirectional": self.bidirectional,
             "dropout": self.dropout,
-            **architecture,
+            **{k: v for k, v in architecture.items() if k != "front_end"},
         }
 
     def _optimizer_kwargs(self) -> dict:

@@ -15,12 +15,26 @@ from torch import nn
 
 from ._base import BaseRNN
 
+
+def _usable(weights: np.ndarray | None) -> np.ndarray | None:
+    """Sample weights to average with, or None (equal weights) when they sum to 0
+    (a validation split may hold only zero-weight samples)."""
+    if weights is None or not weights.sum() > 0:
+        return None
+    return weights
+
+
 _PARAMETERS_DOC = """
     Parameters
     ----------
-    cell : {"lstm", "gru", "rnn_tanh", "rnn_relu"}, default="lstm"
+    cell : {"lstm", "gru", "rnn_tanh", "rnn_relu"}, default="gru"
         The recurrent cell: long short-term memory, gated recurrent unit, or a vanilla
-        (Elman) RNN with tanh or ReLU non-linearity.
+        (Elman) RNN with tanh or ReLU non-linearity. The GRU is the default because it
+        measured better than the LSTM behind the default front end on five of six
+        archive problems (by 1-4 points of accuracy), worse on Tecator (RMSE 0.83
+        against 0.66, both far below ridge regression's 2.17), and the same on text
+        (0.805 in 5-fold cross-validation on 3,000 review sentences); see the
+        results page of the documentation.
 
     hidden_size : int, default=64
         Number of features of the hidden state of each recurrent layer (per
@@ -122,8 +136,9 @@ _PARAMETERS_DOC = """
         On JapaneseVowels, 1.0 cost a point of accuracy; 5.0 did not.
 
     lr_schedule : {"cosine", "constant", "plateau"}, default="cosine"
-        ``"cosine"``: the learning rate rises linearly from 0 to ``lr`` over the
-        first 10% of the fit's optimizer steps (``max_iter`` epochs), then
+        ``"cosine"``: the learning rate rises linearly to ``lr`` over the first
+        10% of the fit's optimizer steps (the first step at ``lr`` divided by their
+        number) (``max_iter`` epochs), then
         follows a cosine down to 0 at the last step. ``"constant"``: ``lr``
         throughout. ``"plateau"`` divides the learning rate by 5 when the monitored
         loss (validation loss with ``early_stopping``, else training loss) has not
@@ -154,8 +169,8 @@ _PARAMETERS_DOC = """
         counted only once the monitored loss has fallen below 90% of a constant
         predictor's (the class prior, the training mean), so a fit still on its
         starting plateau is not stopped. With ``lr_schedule="cosine"`` the
-        patience is at least a fifth of the ``max_iter`` epochs: while the
-        learning rate is high, a stalled loss is not a converged one.
+        patience is at least a fifth of the ``max_iter`` epochs, up to 50: while
+        the learning rate is high, a stalled loss is not a converged one.
 
     tol : float, default=1e-4
         Smallest decrease of the monitored loss that counts as an improvement.
@@ -333,7 +348,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
     def __init__(
         self,
         *,
-        cell: str = "lstm",
+        cell: str = "gru",
         hidden_size: int = 64,
         num_layers: int = 1,
         bidirectional: bool = False,
@@ -514,11 +529,11 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
 
     def _constant_loss(self, y_fit, w_fit, y_eval, w_eval):
         n_classes = len(self.classes_)
-        prior = np.bincount(y_fit, weights=w_fit, minlength=n_classes)
+        prior = np.bincount(y_fit, weights=_usable(w_fit), minlength=n_classes)
         eps = self.label_smoothing
         q = np.clip((1 - eps) * prior / prior.sum() + eps / n_classes, 1e-12, None)
         losses = -(1 - eps) * np.log(q[y_eval]) - eps * np.log(q).mean()
-        return float(np.average(losses, weights=w_eval))
+        return float(np.average(losses, weights=_usable(w_eval)))
 
     def _criterion_kwargs(self):
         return {"label_smoothing": self.label_smoothing}
@@ -682,9 +697,9 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     _constant_name = "the training mean"
 
     def _constant_loss(self, y_fit, w_fit, y_eval, w_eval):
-        mean = np.average(y_fit, axis=0, weights=w_fit)
+        mean = np.average(y_fit, axis=0, weights=_usable(w_fit))
         losses = ((y_eval - mean) ** 2).mean(axis=1)
-        return float(np.average(losses, weights=w_eval))
+        return float(np.average(losses, weights=_usable(w_eval)))
 
     def predict(self, X) -> np.ndarray:
         """Predicted targets for each sequence.

@@ -280,9 +280,10 @@ class SequenceNet(NeuralNet):
 
 
 class WarmupCosine(Callback):
-    """The learning rate of every optimizer step: a linear warmup from 0 over the
-    first :data:`WARMUP_FRACTION` of ``total_steps``, then a cosine decay to 0 at
-    ``total_steps`` (Loshchilov & Hutter 2017, with the warmup of Goyal et al. 2017).
+    """The learning rate of every optimizer step: a linear warmup over the first
+    :data:`WARMUP_FRACTION` of ``total_steps`` (step ``i`` of ``w`` at
+    ``lr * (i + 1) / w``), then a cosine decay to 0 at ``total_steps`` (Loshchilov &
+    Hutter 2017, with the warmup of Goyal et al. 2017).
 
     Counting steps, not epochs, makes one schedule serve a data set of 36 series (a
     few steps an epoch) and one of 100,000 alike. The learning rate ``lr`` is

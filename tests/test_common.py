@@ -9,21 +9,43 @@ from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
 _FAST = dict(hidden_size=16, max_iter=20, batch_size=32, lr=1e-2, random_state=0)
 
 ESTIMATORS = [
+    # The defaults (GRU, convolutional front end, input scaling, mean+max pooling,
+    # cosine schedule), smaller and faster.
     RNNClassifier(**_FAST),
-    RNNClassifier(cell="gru", bidirectional=True, **_FAST),
+    RNNClassifier(cell="lstm", bidirectional=True, **_FAST),
     RNNClassifier(cell="rnn_tanh", pooling="mean", num_layers=2, **_FAST),
     RNNClassifier(cell="rnn_relu", pooling="max", **_FAST),
     # The regression checks need R^2 > 0.5 on a noisy table with one informative
     # column out of ten; that takes more epochs than the classification checks.
     RNNRegressor(**{**_FAST, "max_iter": 60}),
     RNNRegressor(
-        cell="gru", bidirectional=True, pooling="mean", **{**_FAST, "max_iter": 60}
+        cell="lstm", bidirectional=True, pooling="mean", **{**_FAST, "max_iter": 60}
     ),
     # Early stopping on: a validation split inside fit, best weights restored.
     RNNClassifier(early_stopping=True, n_iter_no_change=5, **_FAST),
     # (the regression checks' validation set is 20 noisy samples: be patient)
     RNNRegressor(early_stopping=True, n_iter_no_change=20, **{**_FAST, "max_iter": 60}),
+    # The convolutional front end set explicitly: small layers, the first strided
+    # (the tables of the checks are short series, so "auto" gives stride 1).
+    RNNClassifier(
+        front_end="conv",
+        conv_filters=(8, 8),
+        conv_kernel_sizes=(3, 3),
+        conv_stride=2,
+        **_FAST,
+    ),
+    # The front end on per-series scaled input only, for regression.
+    RNNRegressor(
+        front_end="conv",
+        conv_filters=(8,),
+        conv_kernel_sizes=(4,),
+        input_scaling="series",
+        **{**_FAST, "max_iter": 60},
+    ),
+    # No front end: the recurrent layers read the scaled steps themselves.
+    RNNClassifier(front_end="none", input_scaling="dataset", **_FAST),
     SequenceScaler(),
+    SequenceScaler(per_series=True),
 ]
 
 

@@ -658,7 +658,7 @@ def test_without_warm_start_fit_starts_afresh():
     "change, name",
     [
         ({"hidden_size": 12}, "hidden_size"),
-        ({"cell": "gru"}, "cell"),
+        ({"cell": "lstm"}, "cell"),
         ({"bidirectional": True}, "bidirectional"),
     ],
 )
@@ -869,8 +869,10 @@ def test_clipping_is_on_by_default_and_reaches_the_net():
 def test_plateau_schedule_lowers_the_learning_rate():
     X, _ = sign_task(n=40)
     y = np.random.default_rng(0).integers(0, 2, size=40)  # nothing to learn
-    # PLAIN: a network too small to memorise the 40 random labels in 30 epochs.
-    params = dict(FAST, lr=3e-2, batch_size=64, n_iter_no_change=4, max_iter=30)
+    # PLAIN: an LSTM too small to memorise the 40 random labels in 30 epochs.
+    params = dict(
+        FAST, cell="lstm", lr=3e-2, batch_size=64, n_iter_no_change=4, max_iter=30
+    )
     params.update(PLAIN, tol=0.0)
     clf = RNNClassifier(**{**params, "lr_schedule": "plateau"}).fit(X, y)
     lrs = [row.get("event_lr") for row in clf.net_.history]
