@@ -8,6 +8,8 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _helpers import assert_predicted_alike_in_batches, assert_rows_predicted_alone
+from _helpers import ragged as _ragged
 from _helpers import sign_task as _sign_task
 from sklearn.base import clone
 from sklearn.exceptions import DataConversionWarning
@@ -17,7 +19,7 @@ from sklearn.pipeline import make_pipeline
 from skorch import NeuralNet
 
 from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
-from sklearn_rnn._data import ROW_BLOCK, to_sequences
+from sklearn_rnn._data import to_sequences
 from sklearn_rnn._network import SequenceNetwork
 from sklearn_rnn._training import SequenceDataset
 
@@ -31,11 +33,8 @@ sign_task = partial(_sign_task, t=8)
 
 
 def ragged(n=30, channels=2, seed=0):
-    rng = np.random.default_rng(seed)
-    return [
-        rng.normal(size=(t, channels)).astype(np.float32)
-        for t in rng.integers(1, 12, size=n)
-    ]
+    """The shared ragged sequences (1 to 11 steps), without their labels."""
+    return _ragged(n=n, channels=channels, low=1, high=12, seed=seed)[0]
 
 
 # --------------------------------------------------------------------------------------
@@ -208,10 +207,6 @@ def _predict(model, X):
     )
 
 
-def _rows(X, index):
-    return [X[i] for i in index] if isinstance(X, list) else X[index]
-
-
 @pytest.mark.parametrize(
     "params",
     [
@@ -233,15 +228,7 @@ def test_one_row_at_a_time_equals_all_at_once_exactly(data, params):
         X = rng.integers(0, 20, size=(40, 9))
     y = rng.integers(0, 3, size=40)
     clf = RNNClassifier(embedding_dim=4, **params, **FAST).fit(X, y)
-    together = clf.predict_proba(X)
-    alone = np.vstack([clf.predict_proba(_rows(X, [i])) for i in range(len(y))])
-    np.testing.assert_array_equal(alone, together)
-    # Any subset, in any order: outputs follow their rows exactly.
-    perm = rng.permutation(len(y))
-    np.testing.assert_array_equal(clf.predict_proba(_rows(X, perm)), together[perm])
-    subset = perm[: ROW_BLOCK + 3]
-    np.testing.assert_array_equal(clf.predict_proba(_rows(X, subset)), together[subset])
-    np.testing.assert_array_equal(clf.predict(_rows(X, perm)), clf.predict(X)[perm])
+    assert_rows_predicted_alone(clf, X, rng)
 
 
 def test_batch_invariance_across_several_prediction_batches():
@@ -249,13 +236,8 @@ def test_batch_invariance_across_several_prediction_batches():
     X = ragged(n=300, channels=1, seed=1)
     y = rng.normal(size=300)
     reg = RNNRegressor(batch_size=4, **FAST).fit(X, y)
-    together = reg.predict(X)  # more than one prediction batch
-    in_chunks = np.concatenate([reg.predict(X[i : i + 7]) for i in range(0, 300, 7)])
-    np.testing.assert_array_equal(in_chunks, together)
-    singles = np.array([reg.predict([X[i]])[0] for i in range(0, 300, 10)])
-    np.testing.assert_array_equal(singles, together[::10])
-    perm = rng.permutation(300)
-    np.testing.assert_array_equal(reg.predict([X[i] for i in perm]), together[perm])
+    # batch_size=4: more than one prediction batch.
+    assert_predicted_alike_in_batches(reg, X, rng)
 
 
 # --------------------------------------------------------------------------------------

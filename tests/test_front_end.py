@@ -9,10 +9,19 @@ import itertools
 import math
 import types
 import warnings
+from functools import partial
 
 import numpy as np
 import pytest
 import torch
+from _helpers import (
+    assert_predicted_alike_in_batches,
+    assert_rows_predicted_alone,
+    assert_same,
+    nan_pad,
+)
+from _helpers import ragged as _ragged
+from _helpers import token_data as _token_data
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback
@@ -21,7 +30,6 @@ from skorch.history import History
 import sklearn_rnn._base
 import sklearn_rnn._training
 from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
-from sklearn_rnn._data import ROW_BLOCK
 from sklearn_rnn._network import (
     ConvFrontEnd,
     InputScaling,
@@ -39,43 +47,9 @@ POOLINGS = ["last", "mean", "max", "mean_max"]
 SCALINGS = ["both", "series", "dataset", "none"]
 
 
-def ragged(n=24, channels=2, low=1, high=20, seed=0):
-    """Random multichannel float32 sequences of different lengths, binary labels."""
-    rng = np.random.default_rng(seed)
-    lengths = rng.integers(low, high, size=n)
-    seqs = [rng.normal(size=(t, channels)).astype(np.float32) for t in lengths]
-    y = np.array([s[:, 0].mean() > 0 for s in seqs], dtype=int)
-    return seqs, y
-
-
-def nan_pad(seqs, width=None):
-    """The sequences as a 3D array padded with trailing all-NaN steps."""
-    width = width or max(len(s) for s in seqs)
-    out = np.full((len(seqs), width, seqs[0].shape[1]), np.nan, dtype=np.float32)
-    for i, s in enumerate(seqs):
-        out[i, : len(s)] = s
-    return out
-
-
-def token_data(n=30, width=10, seed=0):
-    """Left-aligned token-id rows (ids 2..11, 0 = padding) and their id lists."""
-    rng = np.random.default_rng(seed)
-    ids = []
-    table = np.zeros((n, width), dtype=np.int64)
-    for i in range(n):
-        row = rng.integers(2, 12, size=rng.integers(1, width - 2))
-        table[i, : len(row)] = row
-        ids.append(row)
-    y = np.array([(row == 5).any() for row in ids], dtype=int)
-    return table, ids, y
-
-
-def assert_same(a, b, atol=1e-6, err_msg=""):
-    np.testing.assert_allclose(a, b, rtol=0, atol=atol, err_msg=err_msg)
-
-
-def _rows(X, index):
-    return [X[i] for i in index] if isinstance(X, list) else X[index]
+# This module's defaults: sequences of 1 to 19 steps, token rows 10 wide.
+ragged = partial(_ragged, low=1, high=20)
+token_data = partial(_token_data, width=10)
 
 
 def valid_stats(seqs):
@@ -417,15 +391,7 @@ def test_one_row_at_a_time_equals_all_at_once_exactly(data, params):
     y = rng.integers(0, 3, size=40)
     clf = RNNClassifier(embedding_dim=4, **params, **CONV, **FAST).fit(X, y)
     assert clf.net_.module_.encoder.front_end is not None
-    together = clf.predict_proba(X)
-    alone = np.vstack([clf.predict_proba(_rows(X, [i])) for i in range(len(y))])
-    np.testing.assert_array_equal(alone, together)
-    # A set, then a shuffled superset: outputs follow their rows exactly.
-    perm = rng.permutation(len(y))
-    subset = perm[: ROW_BLOCK + 3]
-    np.testing.assert_array_equal(clf.predict_proba(_rows(X, subset)), together[subset])
-    np.testing.assert_array_equal(clf.predict_proba(_rows(X, perm)), together[perm])
-    np.testing.assert_array_equal(clf.predict(_rows(X, perm)), clf.predict(X)[perm])
+    assert_rows_predicted_alone(clf, X, rng)
 
 
 def test_batch_invariance_across_several_prediction_batches_with_the_front_end():
@@ -436,13 +402,8 @@ def test_batch_invariance_across_several_prediction_batches_with_the_front_end()
         batch_size=4, input_scaling="both", conv_stride="auto", **CONV, **FAST
     ).fit(X, y)
     assert reg.net_.module_.encoder.front_end.convs[0].stride == (2,)
-    together = reg.predict(X)  # more than one prediction batch
-    in_chunks = np.concatenate([reg.predict(X[i : i + 7]) for i in range(0, 300, 7)])
-    np.testing.assert_array_equal(in_chunks, together)
-    singles = np.array([reg.predict([X[i]])[0] for i in range(0, 300, 10)])
-    np.testing.assert_array_equal(singles, together[::10])
-    perm = rng.permutation(300)
-    np.testing.assert_array_equal(reg.predict([X[i] for i in perm]), together[perm])
+    # batch_size=4: more than one prediction batch.
+    assert_predicted_alike_in_batches(reg, X, rng)
 
 
 # --------------------------------------------------------------------------------------

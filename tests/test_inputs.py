@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
+from _helpers import assert_same, nan_pad, ragged, token_data
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -17,41 +18,6 @@ from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
 FAST = dict(hidden_size=8, max_iter=3, random_state=0, device="cpu")
 CELLS = ["lstm", "gru", "rnn_tanh", "rnn_relu"]
 POOLINGS = ["last", "mean", "max"]
-
-
-def ragged(n=24, channels=2, low=2, high=9, seed=0):
-    """Random multichannel float32 sequences of different lengths and binary labels."""
-    rng = np.random.default_rng(seed)
-    lengths = rng.integers(low, high, size=n)
-    seqs = [rng.normal(size=(t, channels)).astype(np.float32) for t in lengths]
-    y = np.array([s[:, 0].mean() > 0 for s in seqs], dtype=int)
-    return seqs, y
-
-
-def nan_pad(seqs, width=None, channels_first=False):
-    """The sequences as a 3D array padded with trailing all-NaN steps."""
-    width = width or max(len(s) for s in seqs)
-    out = np.full((len(seqs), width, seqs[0].shape[1]), np.nan, dtype=np.float32)
-    for i, s in enumerate(seqs):
-        out[i, : len(s)] = s
-    return np.swapaxes(out, 1, 2).copy() if channels_first else out
-
-
-def token_data(n=30, width=8, seed=0):
-    """Left-aligned token-id rows (ids 2..11, 0 = padding) and their id lists."""
-    rng = np.random.default_rng(seed)
-    ids = []
-    table = np.zeros((n, width), dtype=np.int64)
-    for i in range(n):
-        row = rng.integers(2, 12, size=rng.integers(1, width - 2))
-        table[i, : len(row)] = row
-        ids.append(row)
-    y = np.array([(row == 5).any() for row in ids], dtype=int)
-    return table, ids, y
-
-
-def assert_same(a, b, atol=1e-6, err_msg=""):
-    np.testing.assert_allclose(a, b, rtol=0, atol=atol, err_msg=err_msg)
 
 
 @pytest.fixture(scope="module")

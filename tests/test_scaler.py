@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from _helpers import nan_pad
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
@@ -19,14 +20,6 @@ def ragged(n=12, channels=3, seed=0):
         (loc + scale * rng.normal(size=(t, channels))).astype(np.float32)
         for t in rng.integers(1, 10, size=n)
     ]
-
-
-def nan_pad(seqs, width=None):
-    width = width or max(len(s) for s in seqs)
-    out = np.full((len(seqs), width, seqs[0].shape[1]), np.nan, dtype=np.float32)
-    for i, s in enumerate(seqs):
-        out[i, : len(s)] = s
-    return out
 
 
 def manual_stats(seqs):
