@@ -16,8 +16,10 @@ from ._data import Sequences, channel_statistics, to_sequences
 
 
 class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Standardize each channel of sequences, ignoring padding: by the data set's
-    statistics, or each sequence by its own (``per_series=True``).
+    """Standardize each channel of sequences, ignoring padding.
+
+    By default with the data set's statistics; with ``per_series=True`` each sequence
+    with its own.
 
     scikit-learn's :class:`~sklearn.preprocessing.StandardScaler` rejects 3D and
     ragged input, and on a 2D ``(n_samples, n_timesteps)`` array it scales every
@@ -122,8 +124,9 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Compute the per-channel mean and scale over the valid steps (with
-        ``per_series=True``, only check ``X`` and record its channels).
+        """Compute the per-channel mean and scale over the valid steps.
+
+        With ``per_series=True``, only check ``X`` and record its channels.
 
         Parameters
         ----------
