@@ -355,19 +355,19 @@ class BaseRNN(BaseEstimator):
             seed = self._seed + len(self.net_.history)
         validation = None
         train_split = None
-        baseline = self._constant_loss(y_train, weights, y_train, weights)
+        monitored = data  # the data whose loss the stopping rule watches
         if self._early_stopping_on(len(data)) and not partial:
             train_idx, valid_idx = self._validation_split(data, seed)
-            valid = data.take(valid_idx)
+            monitored = data.take(valid_idx)
             validation = ValidationScore(self._validation_score)
             data = data.take(train_idx)
-            train_split = predefined_split(valid)
-            baseline = self._constant_loss(
-                _numpy(data.y),
-                _numpy(data.sample_weight),
-                _numpy(valid.y),
-                _numpy(valid.sample_weight),
-            )
+            train_split = predefined_split(monitored)
+        baseline = self._constant_loss(
+            _numpy(data.y),
+            _numpy(data.sample_weight),
+            _numpy(monitored.y),
+            _numpy(monitored.sample_weight),
+        )
         if self.mixed_precision and not self.device_.startswith("cuda"):
             warnings.warn(
                 "mixed_precision=True has an effect only on CUDA devices; training "
@@ -378,8 +378,6 @@ class BaseRNN(BaseEstimator):
         batch_size = self._batch_size(len(data))
         steps_per_epoch = -(-len(data) // batch_size)
         max_epochs = 1 if partial else self._max_epochs(steps_per_epoch)
-        self._max_epochs_run = max_epochs
-        self._baseline_loss = baseline
         patience = self.n_iter_no_change
         if self.lr_schedule == "cosine" and not partial:
             share = int(np.ceil(_COSINE_MIN_PATIENCE * max_epochs))
@@ -405,6 +403,8 @@ class BaseRNN(BaseEstimator):
             "mixed_precision": self.mixed_precision,
         }
         module_kwargs = self._module_kwargs(n_outputs, architecture)
+        # What a continuation must not change: the module and the front end choice.
+        config = {**module_kwargs, "front_end": architecture["front_end"]}
         optimizer_kwargs = self._optimizer_kwargs()
         if first:
             self.net_ = build_net(
@@ -418,9 +418,7 @@ class BaseRNN(BaseEstimator):
                 **train_params,
             )
         else:
-            self._check_continuation(
-                {**module_kwargs, "front_end": architecture["front_end"]}
-            )
+            self._check_continuation(config)
             self.net_.set_params(**train_params)
             self.net_.initialize_callbacks()
             if (self.optimizer, optimizer_kwargs) != self._optimizer_config:
@@ -428,7 +426,7 @@ class BaseRNN(BaseEstimator):
             # A schedule of an earlier fit may have left its last learning rate.
             for group in self.net_.optimizer_.param_groups:
                 group["lr"] = self.lr
-        self._module_config = {**module_kwargs, "front_end": architecture["front_end"]}
+        self._module_config = config
         self._architecture = architecture
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
@@ -537,15 +535,15 @@ class BaseRNN(BaseEstimator):
         if interrupted or epochs == 0:
             return
         monitored = (
-            "validation loss" if stopper.monitor == "valid_loss" else ("training loss")
+            "validation loss" if stopper.monitor == "valid_loss" else "training loss"
         )
-        best = stopper.best_score_
-        if not best < _NO_BETTER * self._baseline_loss:
+        best, baseline = stopper.best_score_, stopper.baseline
+        if not best < _NO_BETTER * baseline:
             best = best if np.isfinite(best) else float("nan")  # never a finite loss
             warnings.warn(
                 f"{type(self).__name__}: the fit ended no better than a constant "
                 f"predictor (best {monitored} {best:.4g}; predicting "
-                f"{self._constant_name} gives {self._baseline_loss:.4g}). Train "
+                f"{self._constant_name} gives {baseline:.4g}). Train "
                 "longer (max_iter), or try another learning rate or front_end.",
                 ConvergenceWarning,
                 stacklevel=5,  # the user's call: fit, scikit-learn's wrapper, _fit
@@ -555,10 +553,10 @@ class BaseRNN(BaseEstimator):
             # A cosine schedule anneals the learning rate to zero over the budget:
             # running it whole is the plan, not a sign of non-convergence.
             return
-        if epochs < self._max_epochs_run:
+        if epochs < self.net_.max_epochs:
             return
         warnings.warn(
-            f"{type(self).__name__}: max_iter={self._max_epochs_run} epochs ran and "
+            f"{type(self).__name__}: max_iter={self.net_.max_epochs} epochs ran and "
             f"the {monitored} was still improving by more than tol={self.tol} within "
             f"n_iter_no_change={self.n_iter_no_change} epochs; the model may not "
             "have converged. Raise max_iter (or continue with warm_start=True).",

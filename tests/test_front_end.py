@@ -1038,13 +1038,14 @@ def test_label_smoothing_reaches_the_criterion():
     expected = torch.nn.CrossEntropyLoss(label_smoothing=0.1)(
         logits, torch.from_numpy(y)
     )
-    assert clf._baseline_loss == pytest.approx(float(expected), rel=1e-6)
+    baseline = dict(clf.net_.callbacks_)["stopping"].baseline
+    assert baseline == pytest.approx(float(expected), rel=1e-6)
     for other in (prior, q + np.array([0.01, -0.01, 0.0])):
         other_logits = torch.log(torch.tensor(other)).expand(len(y), 3)
         loss = torch.nn.CrossEntropyLoss(label_smoothing=0.1)(
             other_logits, torch.from_numpy(y)
         )
-        assert float(loss) > clf._baseline_loss
+        assert float(loss) > baseline
 
 
 @pytest.mark.parametrize("value", [1.0, 1.5, -0.1, "0.1", None])
