@@ -44,7 +44,8 @@ from ._training import (
     make_callbacks,
     predict_raw,
     resolve_device,
-    seeded,
+    resolve_n_jobs,
+    torch_threads,
 )
 
 #: Prediction batches hold at least this many sequences (bigger is faster; memory is
@@ -138,6 +139,7 @@ class BaseRNN(BaseEstimator):
         "mixed_precision": ["boolean"],
         "random_state": ["random_state"],
         "device": [StrOptions({"auto", "cpu", "cuda"}), str],
+        "n_jobs": [Integral, None],
         "verbose": ["verbose"],
     }
 
@@ -175,6 +177,7 @@ class BaseRNN(BaseEstimator):
         mixed_precision: bool = False,
         random_state=None,
         device: str = "auto",
+        n_jobs: int | None = None,
         verbose: int = 0,
     ):
         self.cell = cell
@@ -208,6 +211,7 @@ class BaseRNN(BaseEstimator):
         self.mixed_precision = mixed_precision
         self.random_state = random_state
         self.device = device
+        self.n_jobs = n_jobs
         self.verbose = verbose
 
     # ----------------------------------------------------------------------------------
@@ -401,6 +405,7 @@ class BaseRNN(BaseEstimator):
             "verbose": self.verbose,
             "clip_grad_norm": self.clip_grad_norm,
             "mixed_precision": self.mixed_precision,
+            "seed": seed,
         }
         module_kwargs = self._module_kwargs(n_outputs, architecture)
         # What a continuation must not change: the module and the front end choice.
@@ -414,7 +419,6 @@ class BaseRNN(BaseEstimator):
                 optimizer=self.optimizer,
                 optimizer_kwargs=optimizer_kwargs,
                 device=self.device_,
-                rng=np.random.default_rng(seed),
                 **train_params,
             )
         else:
@@ -431,7 +435,7 @@ class BaseRNN(BaseEstimator):
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
         epochs_before = 0 if first else len(self.net_.history)
-        with seeded(seed, self.device_), flush_denormals():
+        with torch_threads(resolve_n_jobs(self.n_jobs)), flush_denormals():
             if first and not partial:
                 self.net_.fit(data, y=None)
             else:
@@ -694,7 +698,7 @@ class BaseRNN(BaseEstimator):
         check_is_fitted(self)
         batch_size = max(self.net_.batch_size, _MIN_PREDICT_BATCH)
         parts = []
-        with flush_denormals():
+        with torch_threads(resolve_n_jobs(self.n_jobs)), flush_denormals():
             # Chunk by chunk, so that converting the input (dtype, left-alignment,
             # unknown ids) never copies more than a chunk of a large data set.
             for chunk in row_chunks(X, batch_size * _PREDICT_CHUNK_BATCHES):

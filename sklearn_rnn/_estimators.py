@@ -201,6 +201,20 @@ _PARAMETERS_END_DOC = """
         (or ``"cuda:N"``), or ``"auto"`` for CUDA when available, else CPU. The
         device actually used is ``device_``.
 
+    n_jobs : int, default=None
+        The number of CPU threads torch computes with during ``fit``, ``predict``
+        and the other methods that run the network (its intra-op threads; the
+        caller's setting is restored after). None means 1 unless in a
+        :func:`joblib.parallel_config` context, -1 all the CPUs this process may
+        use, -2 all but one (scikit-learn's meaning). One thread is the default
+        because it is the fastest on a shared or busy machine and within a few
+        percent of two threads on a quiet one for models of this size
+        (``benchmarks/bench_threads.py``), and because ``GridSearchCV(n_jobs=k)``
+        then runs ``k`` fits on ``k`` cores without oversubscribing them. Raise it
+        for one large model on an idle many-core machine. It has no effect on
+        CUDA kernels. The thread count is a setting of the whole process: fits
+        running in threads at once should all use the same ``n_jobs``.
+
     verbose : int, default=0
         0 is silent; 1 prints one line per epoch (training and validation loss,
         validation score, duration); 2 also shows a progress bar over the batches.
@@ -381,6 +395,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         label_smoothing: float = 0.0,
         random_state=None,
         device: str = "auto",
+        n_jobs: int | None = None,
         verbose: int = 0,
     ):
         super().__init__(
@@ -415,6 +430,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             mixed_precision=mixed_precision,
             random_state=random_state,
             device=device,
+            n_jobs=n_jobs,
             verbose=verbose,
         )
         self.class_weight = class_weight

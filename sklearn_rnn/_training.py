@@ -10,6 +10,7 @@ from copy import deepcopy
 
 import numpy as np
 import torch
+from joblib import effective_n_jobs
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
@@ -143,13 +144,37 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def derived_seeds(seed: int, n: int) -> list[int]:
+    """``n`` independent seeds from one ``seed``: a fit's streams are, in this
+    order, the initialisation, the shuffles and dropout."""
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(n, np.uint64)]
+
+
+def resolve_n_jobs(n_jobs: int | None) -> int:
+    """The number of torch threads for ``n_jobs``, with scikit-learn's meaning:
+    None is 1 (unless inside a ``joblib.parallel_config(n_jobs=...)`` context), -1
+    all the CPUs this process may use, -2 all but one, and so on."""
+    if n_jobs == 0:
+        raise ValueError(
+            "n_jobs=0 asks for no threads at all. Pass None or 1 for one thread, "
+            "k > 1 for k threads, or -1 for all CPUs."
+        )
+    return max(1, int(effective_n_jobs(n_jobs)))
+
+
 @contextlib.contextmanager
-def seeded(seed: int, device: str) -> Iterator[None]:
-    """Run the block with torch's RNGs seeded, restoring the global state after."""
-    devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+def torch_threads(n_threads: int) -> Iterator[None]:
+    """Run the block with torch's intra-op thread pool at ``n_threads``, restoring
+    the caller's setting after (nothing is changed when it is already that)."""
+    previous = torch.get_num_threads()
+    if previous == n_threads:
         yield
+        return
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _flushing_denormals() -> bool:
@@ -190,15 +215,26 @@ class SequenceNet(NeuralNet):
       within each batch, so scaling all weights changes nothing;
     * gradient clipping by global norm after the backward pass (``clip_grad_norm``);
     * mixed precision on CUDA (``mixed_precision``): float16 autocast with a gradient
-      scaler, the gradients unscaled before clipping.
+      scaler, the gradients unscaled before clipping;
+    * random numbers owned by the fit (``seed``): the module's dropout draws from a
+      generator seeded for each call of ``fit``/``partial_fit``, never from torch's
+      global one, so fits running in threads at once cannot take each other's.
 
     The criterion must be built with ``reduction="none"``.
     """
 
-    def __init__(self, *args, clip_grad_norm=None, mixed_precision=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        clip_grad_norm=None,
+        mixed_precision=False,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.clip_grad_norm = clip_grad_norm
         self.mixed_precision = mixed_precision
+        self.seed = seed
 
     def _amp_enabled(self) -> bool:
         return bool(self.mixed_precision) and str(self.device).startswith("cuda")
@@ -220,11 +256,18 @@ class SequenceNet(NeuralNet):
         # skorch swallows the KeyboardInterrupt that ends training early (Ctrl-C, the
         # stopping rule, a user's callback); remember that it happened.
         self.interrupted_ = False
+        encoder = self.module_.encoder
+        if self.seed is not None:
+            *_, dropout_seed = derived_seeds(self.seed, 3)
+            encoder.generator = torch.Generator(device=self.device)
+            encoder.generator.manual_seed(dropout_seed)
         try:
             return super().fit_loop(*args, **kwargs)
         except KeyboardInterrupt:
             self.interrupted_ = True
             raise
+        finally:
+            encoder.generator = None  # a generator is no part of the fitted model
 
     def notify(self, method_name, **cb_kwargs):
         """Call ``method_name`` on the net and on every callback.
@@ -508,22 +551,25 @@ def build_net(
     optimizer: str,
     optimizer_kwargs: dict,
     device: str,
-    rng: np.random.Generator,
     **train_params,
 ) -> SequenceNet:
     """A skorch net with sklearn_rnn's defaults, not skorch's.
 
     ``train_params`` are the net's settings that may change between fits
     (``max_epochs``, ``batch_size``, ``train_split``, ``callbacks``, ``verbose``,
-    ``clip_grad_norm``, ``mixed_precision``). skorch's defaults are not inherited:
-    no validation split unless one is passed (skorch holds out 20%), a seeded
-    shuffle every epoch (skorch does not shuffle), and the optimizer the estimator
-    asked for (skorch's is SGD).
+    ``clip_grad_norm``, ``mixed_precision``, ``seed``: the seed of the fit's
+    dropout). skorch's defaults are not inherited: no validation split unless one is
+    passed (skorch holds out 20%), a seeded shuffle every epoch (skorch does not
+    shuffle), and the optimizer the estimator asked for (skorch's is SGD). Every
+    random number comes from generators seeded by ``seed``: the module's
+    initialisation, the shuffles and dropout (see :func:`derived_seeds`).
     """
+    init_seed, shuffle_seed, _ = derived_seeds(train_params["seed"], 3)
     from ._network import SequenceNetwork
 
     return SequenceNet(
         module=SequenceNetwork,
+        module__seed=init_seed,
         **{f"module__{key}": value for key, value in module_kwargs.items()},
         criterion=criterion,
         criterion__reduction="none",
@@ -532,7 +578,7 @@ def build_net(
         **{f"optimizer__{key}": value for key, value in optimizer_kwargs.items()},
         iterator_train=BatchLoader,
         iterator_train__shuffle=True,
-        iterator_train__rng=rng,
+        iterator_train__rng=np.random.default_rng(shuffle_seed),
         iterator_valid=BatchLoader,
         device=device,
         **train_params,
