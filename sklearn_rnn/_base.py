@@ -40,8 +40,10 @@ from ._training import (
     SequenceDataset,
     ValidationScore,
     build_net,
+    check_network_fits,
     flush_denormals,
     make_callbacks,
+    out_of_memory_explained,
     predict_raw,
     resolve_device,
     resolve_n_jobs,
@@ -96,6 +98,35 @@ def _positive_ints(values, name: str) -> tuple[int, ...]:
             )
         out.append(int(v))
     return tuple(out)
+
+
+#: Token ids up to this are accepted however few of them occur; above it, ids must
+#: not be sparse (see :func:`_check_ids_are_dense`).
+_SPARSE_IDS_FROM = 2**20
+#: ... where sparse means fewer distinct ids than this share of the table's rows.
+_SPARSE_SHARE = 1 / 16
+
+
+def _check_ids_are_dense(seqs: Sequences, vocab_size: int) -> None:
+    """Refuse token ids that would make an embedding table of mostly unused rows.
+
+    The table has a row for every id up to the largest, so one id of 2**31 (a hash,
+    a user id) asks for billions of rows; a large vocabulary whose ids are all in
+    use is fine.
+    """
+    if vocab_size <= _SPARSE_IDS_FROM:
+        return
+    valid = np.arange(seqs.values.shape[1])[None, :] < seqs.lengths[:, None]
+    distinct = len(np.unique(seqs.values[valid]))
+    if distinct < _SPARSE_SHARE * vocab_size:
+        raise ValueError(
+            f"X's token ids go up to {vocab_size - 1:,}, but only {distinct:,} "
+            "distinct ids occur: the embedding table, which has a row for every id "
+            f"up to the largest, would have {vocab_size:,} rows, nearly all unused. "
+            "Renumber the ids to 0..V-1 (0 is padding, 1 unknown), e.g. with "
+            "np.unique(..., return_inverse=True), or make them from text with "
+            "SequenceVectorizer."
+        )
 
 
 class BaseRNN(BaseEstimator):
@@ -250,9 +281,16 @@ class BaseRNN(BaseEstimator):
         """The training weight of each sample, or None when all are equal."""
         if sample_weight is None:
             return None
-        return _check_sample_weight(
+        weights = _check_sample_weight(
             sample_weight, np.empty((n_samples, 0)), ensure_non_negative=True
         )
+        if not weights.sum() > 0:
+            raise ValueError(
+                "sample_weight must have a positive sum; all weights are zero."
+            )
+        # Only ratios matter (the loss is sum(w * loss) / sum(w)): at the scale of
+        # the largest, weights beyond float32's range (1e300) train as they mean.
+        return weights / weights.max()
 
     # ----------------------------------------------------------------------------------
     # Data validation
@@ -281,6 +319,7 @@ class BaseRNN(BaseEstimator):
                     del self.feature_names_in_
             if seqs.kind == "tokens":
                 self.vocab_size_ = max(int(seqs.values.max(initial=0)) + 1, OOV_ID + 1)
+                _check_ids_are_dense(seqs, self.vocab_size_)
             return seqs
 
         if (
@@ -339,10 +378,6 @@ class BaseRNN(BaseEstimator):
         y_train, n_outputs = self._encode_y(y, reset=first)
         self._check_n_samples(seqs, y_train)
         weights = self._sample_weight(y, sample_weight, len(seqs))
-        if weights is not None and not weights.sum() > 0:
-            raise ValueError(
-                "sample_weight must have a positive sum; all weights are zero."
-            )
         data = SequenceDataset(seqs, y_train, weights)
         # The first fit resolves the "auto" choices on its data and keeps the
         # training set's statistics; a continuation reuses both, so only a change of
@@ -412,6 +447,7 @@ class BaseRNN(BaseEstimator):
         config = {**module_kwargs, "front_end": architecture["front_end"]}
         optimizer_kwargs = self._optimizer_kwargs()
         if first:
+            check_network_fits(module_kwargs, self.device_)
             self.net_ = build_net(
                 module_kwargs=module_kwargs,
                 criterion=self._criterion(),
@@ -435,7 +471,11 @@ class BaseRNN(BaseEstimator):
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
         epochs_before = 0 if first else len(self.net_.history)
-        with torch_threads(resolve_n_jobs(self.n_jobs)), flush_denormals():
+        with (
+            torch_threads(resolve_n_jobs(self.n_jobs)),
+            flush_denormals(),
+            out_of_memory_explained(self.device_, "training"),
+        ):
             if first and not partial:
                 self.net_.fit(data, y=None)
             else:
@@ -698,7 +738,11 @@ class BaseRNN(BaseEstimator):
         check_is_fitted(self)
         batch_size = max(self.net_.batch_size, _MIN_PREDICT_BATCH)
         parts = []
-        with torch_threads(resolve_n_jobs(self.n_jobs)), flush_denormals():
+        with (
+            torch_threads(resolve_n_jobs(self.n_jobs)),
+            flush_denormals(),
+            out_of_memory_explained(self.device_, "prediction"),
+        ):
             # Chunk by chunk, so that converting the input (dtype, left-alignment,
             # unknown ids) never copies more than a chunk of a large data set.
             for chunk in row_chunks(X, batch_size * _PREDICT_CHUNK_BATCHES):

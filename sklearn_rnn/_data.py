@@ -177,8 +177,58 @@ def _is_integer_dtype(dtype: np.dtype) -> bool:
     return np.issubdtype(dtype, np.integer)
 
 
+_TEXT_HINT = (
+    "RNN estimators take numbers; turn text into token ids first, e.g. with "
+    "make_pipeline(SequenceVectorizer(), RNNClassifier())."
+)
+
+
+def _looks_like_text(values) -> bool:
+    """Whether the first items of ``values`` (a list or 1D array) are strings."""
+    head = values[:10]
+    return len(head) > 0 and all(isinstance(v, (str, bytes)) for v in head)
+
+
+def _refuse_unsupported(X, what: str = "X") -> None:
+    """Raise a clear error for inputs that would otherwise be misread silently.
+
+    Masked arrays (their mask would be dropped), dates and durations (they would be
+    read as counts since the epoch), complex numbers (the imaginary part would be
+    dropped) and text in an array or Series (it would get a reshaping advice).
+    """
+    if isinstance(X, np.ma.MaskedArray):
+        raise TypeError(
+            f"{what} is a masked array, whose mask would be ignored. Mark padding "
+            "with NaN instead: X.filled(np.nan) (trailing steps whose channels are "
+            "all NaN are padding), or pass the sequences as a list of arrays of "
+            "their own lengths."
+        )
+    dtype = getattr(X, "dtype", None)
+    if dtype is not None:  # pandas' own dtypes (e.g. StringDtype) have a kind too
+        kinds = {getattr(dtype, "kind", "O")}
+    elif hasattr(X, "dtypes"):  # a DataFrame: one dtype per column
+        kinds = {getattr(d, "kind", "O") for d in X.dtypes}
+    else:
+        return
+    if kinds & {"M", "m"}:
+        raise TypeError(
+            f"{what} holds dates or durations (datetime64/timedelta64), which are "
+            "not sequence values. Convert them to numbers that mean something to "
+            "the model first (e.g. elapsed seconds, hour of day), or drop them."
+        )
+    if "c" in kinds:
+        raise ValueError("Complex data not supported.")
+    if kinds & {"U", "S"} or (
+        kinds == {"O"}
+        and getattr(X, "ndim", 2) == 1
+        and _looks_like_text(list(X.iloc[:10] if hasattr(X, "iloc") else X[:10]))
+    ):
+        raise TypeError(f"{what} holds strings. " + _TEXT_HINT)
+
+
 def _as_array_or_ragged(X) -> np.ndarray | list[np.ndarray]:
     """A regular array when the input is one, else the list of its sequences."""
+    _refuse_unsupported(X)
     if sp.issparse(X):
         # Let scikit-learn's checker raise its standard error for sparse input.
         check_array(X, accept_sparse=False)
@@ -188,20 +238,19 @@ def _as_array_or_ragged(X) -> np.ndarray | list[np.ndarray]:
             f"1D/2D arrays); got {type(X).__name__}."
         )
     if isinstance(X, (list, tuple)):
-        if len(X) and all(isinstance(x, str) for x in X[:10]):
-            raise TypeError(
-                "X looks like a list of strings. RNN estimators take numbers; turn "
-                "text into token ids first, e.g. with "
-                "make_pipeline(SequenceVectorizer(), RNNClassifier())."
-            )
+        if _looks_like_text(X):
+            raise TypeError("X looks like a list of strings. " + _TEXT_HINT)
         if not X:
             return []
+        for i, item in enumerate(X):
+            _refuse_unsupported(item, what=f"Sequence {i} of X")
         try:
             arr = np.asarray(X)
         except ValueError:  # sequences of different lengths or shapes
             return [np.asarray(x) for x in X]
         if arr.dtype == object:
             return [np.asarray(x) for x in X]
+        _refuse_unsupported(arr)
         return arr
     return X
 
@@ -284,10 +333,17 @@ def _numeric_from_3d(arr: np.ndarray, hint: str = "") -> Sequences:
     """
     if np.iscomplexobj(arr):
         raise ValueError("Complex data not supported.")
-    values = np.asarray(arr, dtype=np.float32)
+    with np.errstate(over="ignore"):  # finite values beyond float32: said below
+        values = np.asarray(arr, dtype=np.float32)
     if np.isinf(values).any():
+        if np.isinf(arr).any():
+            raise ValueError(
+                "X contains infinity (inf); sequences must hold finite values."
+            )
         raise ValueError(
-            "X contains infinity (inf); sequences must hold finite values."
+            f"X holds values up to {np.nanmax(np.abs(arr)):.3g}, beyond the float32 "
+            f"range (+-{np.finfo(np.float32).max:.3g}) the network computes in. "
+            "Rescale X first (e.g. divide by a constant or take a logarithm)."
         )
     n, width = values.shape[:2]
     isnan = np.isnan(values)
@@ -336,6 +392,10 @@ def row_chunks(X, n_rows: int) -> Iterator:
 
 def _check_token_values(arr: np.ndarray) -> np.ndarray:
     """Token ids as int64, rejecting what cannot be an id."""
+    too_large = ValueError(
+        "Token ids must be below 2**63; X has an id of {}. Renumber the vocabulary "
+        "to 0..V-1 (e.g. with SequenceVectorizer)."
+    )
     if arr.size and arr.dtype.kind == "f":
         if not np.isfinite(arr).all():
             raise ValueError(
@@ -347,6 +407,8 @@ def _check_token_values(arr: np.ndarray) -> np.ndarray:
                 "Token ids must be whole numbers, but X has non-integer values. Pass "
                 "input_type='numeric' if X holds numeric sequences."
             )
+        if arr.max() >= 2.0**63:
+            raise ValueError(str(too_large).format(f"{arr.max():.4g}"))
     elif arr.dtype.kind not in "biuf":
         raise TypeError(f"Token ids must be integers; got dtype {arr.dtype}.")
     if arr.size and arr.min() < 0:
@@ -355,11 +417,14 @@ def _check_token_values(arr: np.ndarray) -> np.ndarray:
             f"negative values (min {arr.min()}). If X holds numeric sequences, cast it "
             "to float or pass input_type='numeric'."
         )
-    if arr.size and arr.dtype.kind == "u" and arr.max() > np.iinfo(np.int64).max:
-        raise ValueError(
-            f"Token ids must be below 2**63; X has an id of {arr.max()}. Renumber "
-            "the vocabulary (e.g. with SequenceVectorizer)."
-        )
+    # Compared as uint64 on both sides: numpy < 2 compares uint64 with a Python int
+    # through float64, where 2**63 + 5 is not above 2**63 - 1.
+    if (
+        arr.size
+        and arr.dtype.kind == "u"
+        and arr.max() > np.uint64(np.iinfo(np.int64).max)
+    ):
+        raise ValueError(str(too_large).format(arr.max()))
     return arr.astype(np.int64, copy=False)
 
 
@@ -390,6 +455,7 @@ def _ragged_to_sequences(
     kinds = set()
     checked = []
     for i, item in enumerate(items):
+        _refuse_unsupported(item, what=f"Sequence {i} of X")
         if item.dtype.kind not in "biuf":
             try:
                 item = np.asarray(item, dtype=np.float64)

@@ -5,6 +5,7 @@ seeding and device choice.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from copy import deepcopy
 
@@ -175,6 +176,97 @@ def torch_threads(n_threads: int) -> Iterator[None]:
         yield
     finally:
         torch.set_num_threads(previous)
+
+
+#: Bytes that training holds per parameter: float32 weights, their gradients, and
+#: (for the Adam variants, the default) two moment estimates.
+_TRAINING_BYTES_PER_PARAMETER = 16
+
+
+def device_memory(device: str) -> int | None:
+    """Total memory of ``device`` in bytes (physical RAM for the CPU), or None
+    where it cannot be read."""
+    if torch.device(device).type == "cuda":
+        return torch.cuda.get_device_properties(torch.device(device)).total_memory
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system
+        return None
+
+
+def check_network_fits(module_kwargs: dict, device: str) -> None:
+    """Refuse, before any allocation, a network whose training state cannot fit
+    in the device's memory (a ValueError naming the parameters that make it big),
+    instead of torch's allocator error or the process being killed."""
+    from ._network import SequenceNetwork
+
+    with torch.device("meta"):  # shapes only: nothing is allocated or drawn
+        module = SequenceNetwork(**module_kwargs)
+    parts = {
+        name: sum(p.numel() for p in child.parameters())
+        for name, child in module.encoder.named_children()
+    }
+    parts["head"] = sum(p.numel() for p in module.head.parameters())
+    total = sum(parts.values())
+    needed = total * _TRAINING_BYTES_PER_PARAMETER
+    available = device_memory(device)
+    if available is None or needed <= available:
+        return
+    largest = max(parts, key=parts.get)
+    kw = module_kwargs
+    if largest == "embedding":
+        what = (
+            f"the embedding table ({kw['vocab_size']:,} token ids x "
+            f"embedding_dim={kw['embedding_dim']})"
+        )
+    elif largest == "front_end":
+        what = f"the convolutional front end (conv_filters={kw['conv_filters']})"
+    elif largest == "head":
+        what = "the output layer"
+    else:
+        width = module.encoder.forward_layers[0].input_size
+        from_embedding = kw["vocab_size"] and not kw["conv_filters"]
+        what = (
+            f"the recurrent layers (hidden_size={kw['hidden_size']}, num_layers="
+            f"{kw['num_layers']}, bidirectional={kw['bidirectional']}, on inputs of "
+            f"width {width:,}" + (" = embedding_dim" if from_embedding else "") + ")"
+        )
+    raise ValueError(
+        f"The network would have {total:,} parameters, about {needed / 2**30:.1f} "
+        f"GiB to train (weights, gradients and optimizer state), more than the "
+        f"{available / 2**30:.1f} GiB of memory of device {device!r}. Most of it "
+        f"({parts[largest]:,} parameters) is {what}. Use smaller "
+        "settings"
+        + (
+            "; token ids should be numbered 0..V-1 (e.g. by SequenceVectorizer), as "
+            "the table has a row for every id up to the largest."
+            if largest == "embedding"
+            else "."
+        )
+    )
+
+
+@contextlib.contextmanager
+def out_of_memory_explained(device: str, action: str) -> Iterator[None]:
+    """Turn torch's allocator failures inside the block into a MemoryError that
+    says what to change (``action``: "training" or "prediction")."""
+    try:
+        yield
+    except RuntimeError as exc:
+        message = str(exc)
+        if not (
+            isinstance(exc, torch.OutOfMemoryError)
+            or "can't allocate memory" in message
+            or "not enough memory" in message
+        ):
+            raise
+        raise MemoryError(
+            f"{action.capitalize()} ran out of memory on device {device!r} "
+            f"({message.strip().splitlines()[-1][:200]}). The memory a batch needs "
+            "grows with batch_size, the longest sequence in it and hidden_size: "
+            "lower them (e.g. cap the length with SequenceVectorizer(max_length=...)"
+            " or by cutting long series into windows)."
+        ) from exc
 
 
 def _flushing_denormals() -> bool:
