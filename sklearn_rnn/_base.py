@@ -695,7 +695,8 @@ class BaseRNN(BaseEstimator):
             state = {**state, "net_": net_from_state(state["net_"])}
         super().__setstate__(state)
         # A CUDA-trained net is rebuilt on the CPU when unpickled where CUDA is
-        # missing (so is an older pickle's, by skorch); the fitted device follows it (the ``device`` parameter does not).
+        # missing (so is an older pickle's, by skorch); the fitted device follows
+        # it (the ``device`` parameter does not).
         net = self.__dict__.get("net_")
         if net is not None and "device_" in self.__dict__:
             self.device_ = str(net.device)
