@@ -33,6 +33,7 @@ from ._data import (
     to_sequences,
 )
 from ._network import CELLS, INPUT_SCALINGS, POOLINGS
+from ._persistence import is_net_state, net_from_state, net_to_state
 from ._training import (
     FUSED_OPTIMIZERS,
     LR_SCHEDULES,
@@ -725,10 +726,21 @@ class BaseRNN(BaseEstimator):
             self.best_validation_score_ = None
             self.best_loss_ = min(self.loss_curve_)
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        net = state.get("net_")
+        if net is not None and not is_net_state(net):
+            # The net as plain data (arrays, numbers, strings): see _persistence.py.
+            state = {**state, "net_": net_to_state(net)}
+        return state
+
     def __setstate__(self, state):
+        if is_net_state(state.get("net_")):
+            state = {**state, "net_": net_from_state(state["net_"])}
         super().__setstate__(state)
-        # skorch maps a CUDA-trained net to the CPU when unpickled where CUDA is
-        # missing; the fitted device follows it (the ``device`` parameter does not).
+        # A CUDA-trained net is rebuilt on the CPU when unpickled where CUDA is
+        # missing (so is an older pickle's, by skorch); the fitted device follows
+        # it (the ``device`` parameter does not).
         net = self.__dict__.get("net_")
         if net is not None and "device_" in self.__dict__:
             self.device_ = str(net.device)

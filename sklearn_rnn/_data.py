@@ -268,18 +268,23 @@ def to_sequences(
     X : array-like
         2D ``(n_samples, n_timesteps)`` univariate sequences or token ids, 3D
         ``(n_samples, n_timesteps, n_channels)`` sequences (trailing all-NaN steps are
-        padding), or a list of 1D ``(t,)`` / 2D ``(t, n_channels)`` arrays.
+        padding), a list of 1D ``(t,)`` / 2D ``(t, n_channels)`` arrays, or one of
+        sktime's DataFrame containers (see :func:`_sktime_frame_sequences`).
     input_type : {"auto", "numeric", "tokens"}
         With "auto", integer-typed 2D or ragged 1D input is read as token ids and
         everything else as numeric values.
     channels_first : bool
         Read 3D arrays as ``(n, n_channels, n_timesteps)`` and list items as
-        ``(n_channels, t)`` (the sktime/aeon layout).
+        ``(n_channels, t)`` (the sktime/aeon layout). Ignored for sktime's
+        DataFrame containers, whose layout is fixed.
 
     Returns
     -------
     Sequences
     """
+    frames = _sktime_frame_sequences(X)
+    if frames is not None:  # the frame says which axis is time: no channels_first
+        return _ragged_to_sequences(frames, input_type, channels_first=False)
     X = _as_array_or_ragged(X)
     if isinstance(X, list):
         return _ragged_to_sequences(X, input_type, channels_first)
@@ -365,6 +370,77 @@ def _numeric_from_3d(arr: np.ndarray, hint: str = "") -> Sequences:
     return Sequences(values, lengths, "numeric")
 
 
+def _is_multiindex_frame(X) -> bool:
+    index = getattr(X, "index", None)
+    return hasattr(X, "iloc") and getattr(index, "nlevels", 1) > 1
+
+
+def _sktime_frame_sequences(X) -> list[np.ndarray] | None:
+    """sktime's pandas containers as a list of ``(t, n_channels)`` arrays; None
+    for any other input.
+
+    * "nested_univ": one row per sequence, one column per channel, each cell a
+      ``pd.Series`` (or array) of the channel's values; lengths may differ between
+      sequences, not between the channels of one.
+    * "pd-multiindex": a row per time step, indexed by ``(instance, time)``, one
+      column per channel; the sequences come in order of first appearance.
+    """
+    if not (hasattr(X, "iloc") and hasattr(X, "columns")) or X.shape[0] == 0:
+        return None
+    if _is_multiindex_frame(X):
+        if X.index.nlevels != 2:
+            raise ValueError(
+                f"X is a DataFrame with a {X.index.nlevels}-level MultiIndex; a "
+                "MultiIndex is read as sktime's 'pd-multiindex' layout, whose two "
+                "levels are (instance, time). Drop the other levels first."
+            )
+        try:
+            values = X.to_numpy(dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                "X, a DataFrame in sktime's 'pd-multiindex' layout, must have "
+                f"numeric channel columns: {exc}"
+            ) from None
+        instances = X.index.get_level_values(0)
+        codes, _ = _factorize(instances)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.cumsum(np.bincount(codes))[:-1]
+        return np.split(values[order], bounds)
+    first = X.iloc[0, 0] if X.shape[1] else None
+    if not (hasattr(first, "__len__") and hasattr(first, "__array__")):
+        return None
+    items = []
+    for i, row in enumerate(X.to_numpy(dtype=object)):
+        channels = []
+        for j, cell in enumerate(row):
+            if not hasattr(cell, "__array__") or np.ndim(cell) != 1:
+                raise TypeError(
+                    "X looks like sktime's 'nested_univ' DataFrame (cells holding "
+                    f"series), but its cell ({i}, {j}) holds {type(cell).__name__}; "
+                    "every cell must be a 1D series of one channel's values."
+                )
+            channels.append(np.asarray(cell))
+        lengths = {len(c) for c in channels}
+        if len(lengths) > 1:
+            raise ValueError(
+                f"Sequence {i} of X (a 'nested_univ' DataFrame) has channels of "
+                f"different lengths {sorted(lengths)}; the channels of one sequence "
+                "must have the same length (pad or resample them)."
+            )
+        items.append(np.stack(channels, axis=1))
+    return items
+
+
+def _factorize(values) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``values`` in order of first appearance, and the uniques."""
+    uniques, first, codes = np.unique(
+        np.asarray(values), return_index=True, return_inverse=True
+    )
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[codes.ravel()], uniques[np.argsort(first, kind="stable")]
+
+
 def row_chunks(X, n_rows: int) -> Iterator:
     """Consecutive chunks of at most ``n_rows`` sequences of ``X``, in order.
 
@@ -372,8 +448,12 @@ def row_chunks(X, n_rows: int) -> Iterator:
     stay checkable). Lists and other inputs come whole: whether a list is a table
     (items of one length) or ragged is a property of the whole list, which a chunk
     of equal-length items would misread. Converting and predicting chunk by chunk
-    keeps memory bounded by a chunk, not the data set.
+    keeps memory bounded by a chunk, not the data set. A DataFrame with a
+    MultiIndex (sktime's "pd-multiindex", a row per time step) comes whole too.
     """
+    if _is_multiindex_frame(X):  # rows are time steps: a chunk would cut sequences
+        yield X
+        return
     if hasattr(X, "iloc") and hasattr(X, "shape"):
         n = X.shape[0]
         take = X.iloc.__getitem__
