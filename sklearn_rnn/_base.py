@@ -6,7 +6,6 @@ validates them and the data, builds a skorch net and keeps it as the fitted ``ne
 
 from __future__ import annotations
 
-import warnings
 from abc import abstractmethod
 from numbers import Integral, Real
 
@@ -50,6 +49,7 @@ from ._training import (
     resolve_n_jobs,
     torch_threads,
 )
+from ._warnings import warn
 
 #: Prediction batches hold at least this many sequences (bigger is faster; memory is
 #: bounded by one batch).
@@ -409,11 +409,10 @@ class BaseRNN(BaseEstimator):
             _numpy(monitored.sample_weight),
         )
         if self.mixed_precision and not self.device_.startswith("cuda"):
-            warnings.warn(
+            warn(
                 "mixed_precision=True has an effect only on CUDA devices; training "
                 f"on {self.device_!r} in float32.",
                 UserWarning,
-                stacklevel=4,  # the user's call: fit, scikit-learn's wrapper, _fit
             )
         batch_size = self._batch_size(len(data))
         steps_per_epoch = -(-len(data) // batch_size)
@@ -585,13 +584,12 @@ class BaseRNN(BaseEstimator):
         best, baseline = stopper.best_score_, stopper.baseline
         if not best < _NO_BETTER * baseline:
             best = best if np.isfinite(best) else float("nan")  # never a finite loss
-            warnings.warn(
+            warn(
                 f"{type(self).__name__}: the fit ended no better than a constant "
                 f"predictor (best {monitored} {best:.4g}; predicting "
                 f"{self._constant_name} gives {baseline:.4g}). Train "
                 "longer (max_iter), or try another learning rate or front_end.",
                 ConvergenceWarning,
-                stacklevel=5,  # the user's call: fit, scikit-learn's wrapper, _fit
             )
             return
         if self.lr_schedule == "cosine" or stopper.stopped_:
@@ -600,13 +598,12 @@ class BaseRNN(BaseEstimator):
             return
         if epochs < self.net_.max_epochs:
             return
-        warnings.warn(
+        warn(
             f"{type(self).__name__}: max_iter={self.net_.max_epochs} epochs ran and "
             f"the {monitored} was still improving by more than tol={self.tol} within "
             f"n_iter_no_change={self.n_iter_no_change} epochs; the model may not "
             "have converged. Raise max_iter (or continue with warm_start=True).",
             ConvergenceWarning,
-            stacklevel=5,  # the user's call: fit, scikit-learn's wrapper, _fit, here
         )
 
     def _module_kwargs(self, n_outputs: int, architecture: dict) -> dict:
@@ -688,11 +685,10 @@ class BaseRNN(BaseEstimator):
         except ValueError:
             if stratify is None:
                 raise
-            warnings.warn(
+            warn(
                 "The validation split could not be stratified (a class has too few "
                 "samples for validation_fraction); using an unstratified split.",
                 UserWarning,
-                stacklevel=4,
             )
             return train_test_split(
                 index, test_size=self.validation_fraction, random_state=seed

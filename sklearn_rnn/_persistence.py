@@ -17,7 +17,6 @@ its own (and the estimator's ``callbacks`` parameter keeps the user's).
 from __future__ import annotations
 
 import inspect
-import warnings
 
 import numpy as np
 import torch
@@ -27,6 +26,7 @@ from skorch.history import History
 
 from ._network import SequenceNetwork
 from ._training import OPTIMIZERS, BatchLoader, SequenceNet
+from ._warnings import warn
 
 __all__ = ["is_net_state", "net_from_state", "net_to_state"]
 
@@ -196,11 +196,10 @@ def is_net_state(value) -> bool:
 def _available_device(device: str) -> str:
     """``device``, or the CPU (with skorch's warning) where CUDA is missing."""
     if str(device).startswith("cuda") and not torch.cuda.is_available():
-        warnings.warn(
+        warn(
             f"Requested to load data to CUDA ({device!r}), but no CUDA devices are "
             "available. Loading on device 'cpu' instead.",
             DeviceWarning,
-            stacklevel=2,
         )
         return "cpu"
     return str(device)

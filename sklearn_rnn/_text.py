@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from functools import partial
@@ -26,6 +25,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._data import OOV_ID, PAD_ID
+from ._warnings import warn
 
 __all__ = ["OOV_TOKEN", "SequenceVectorizer"]
 
@@ -650,11 +650,10 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             raise ValueError("vocabulary is empty.")
         if self.lowercase and self.analyzer == "word" and self.preprocessor is None:
             if any(isinstance(t, str) and t != t.lower() for t in vocab):
-                warnings.warn(
+                warn(
                     "Upper case characters found in vocabulary while 'lowercase' is "
                     "True. These entries will not be matched with any documents.",
                     UserWarning,
-                    stacklevel=3,
                 )
         return vocab
 
@@ -672,12 +671,11 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             if self.token_pattern not in (None, _DEFAULT_TOKEN_PATTERN):
                 unused.append("token_pattern")
         for name in unused:
-            warnings.warn(
+            warn(
                 f"The parameter {name!r} will not be used with analyzer="
                 f"{self.analyzer!r}"
                 + (" and a tokenizer." if name == "token_pattern" else "."),
                 UserWarning,
-                stacklevel=4,
             )
 
     def _check_stop_words_consistency(self):
@@ -697,12 +695,11 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         except Exception:  # a custom preprocessor or tokenizer that cannot tell
             return
         if inconsistent:
-            warnings.warn(
+            warn(
                 "Your stop_words may be inconsistent with your preprocessing. "
                 f"Tokenizing the stop words generated tokens {sorted(inconsistent)!r} "
                 "not in stop_words.",
                 UserWarning,
-                stacklevel=4,
             )
 
     # ----------------------------------------------------------------------------------
