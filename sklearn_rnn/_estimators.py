@@ -207,9 +207,10 @@ _PARAMETERS_END_DOC = """
         caller's setting is restored after). None means 1 unless in a
         :func:`joblib.parallel_config` context, -1 all the CPUs this process may
         use, -2 all but one (scikit-learn's meaning). One thread is the default
-        because it is the fastest on a shared or busy machine and within a few
-        percent of two threads on a quiet one for models of this size
-        (``benchmarks/bench_threads.py``), and because ``GridSearchCV(n_jobs=k)``
+        because a second one collapses as soon as another process wants a core
+        (the README's main job took 15x longer with two threads on a busy 2-core
+        machine; on a quiet one, two threads were up to 1.4x faster;
+        ``benchmarks/bench_threads.py``), and because ``GridSearchCV(n_jobs=k)``
         then runs ``k`` fits on ``k`` cores without oversubscribing them. Raise it
         for one large model on an idle many-core machine. It has no effect on
         CUDA kernels. The thread count is a setting of the whole process: fits

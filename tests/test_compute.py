@@ -1,6 +1,6 @@
 """How the estimators compute on the CPU: denormal floats flushed to zero inside
-``fit``/``predict`` (the caller's mode restored after), torch's thread count taken
-from the environment (``threadpoolctl`` included), fused optimizer steps."""
+``fit``/``predict`` (the caller's mode restored after) and fused optimizer steps.
+Threads (``n_jobs``) are tested in test_threads.py."""
 
 import warnings
 
@@ -9,7 +9,6 @@ import pytest
 import torch
 from _helpers import sign_task
 from skorch.callbacks import Callback
-from threadpoolctl import threadpool_limits
 
 from sklearn_rnn import RNNClassifier, RNNRegressor
 from sklearn_rnn._training import _flushing_denormals, flush_denormals
@@ -100,23 +99,6 @@ def test_flushing_makes_denormal_gradients_zero_in_training():
     tiny.grad = None
     (tiny * tiny * tiny).sum().backward()
     assert tiny.grad.item() == pytest.approx(3e-40, rel=1e-3)
-
-
-def test_threads_follow_torch_and_threadpoolctl():
-    X, y = labelled()
-    before = torch.get_num_threads()
-    torch.set_num_threads(2)
-    try:
-        record = Record(torch.get_num_threads)
-        RNNClassifier(callbacks=[record], **FAST).fit(X, y)
-        assert record.seen == [2, 2]  # torch's own setting, unchanged
-        record = Record(torch.get_num_threads)
-        with threadpool_limits(limits=1):  # scikit-learn's way to limit threads
-            RNNClassifier(callbacks=[record], **FAST).fit(X, y)
-        assert record.seen == [1, 1]
-        assert torch.get_num_threads() == 2
-    finally:
-        torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize(
