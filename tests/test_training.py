@@ -1212,3 +1212,15 @@ def test_warnings_point_at_the_user_s_call():
     with pytest.warns(UserWarning, match="mixed_precision") as caught:
         RNNClassifier(mixed_precision=True, **FAST).fit(X, signal > 0)
     assert any(w.filename == __file__ for w in caught)
+
+
+@pytest.mark.parametrize("flush", [True, False])
+def test_the_denormal_probe_reads_the_thread_s_mode(flush):
+    from sklearn_rnn._training import _flushing_denormals
+
+    torch.set_flush_denormal(flush)
+    try:
+        tiny = torch.tensor([1e-39], dtype=torch.float32)
+        assert _flushing_denormals() == ((tiny * 1.0).item() == 0.0) == flush
+    finally:
+        torch.set_flush_denormal(False)
