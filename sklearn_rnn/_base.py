@@ -33,6 +33,7 @@ from ._data import (
     to_sequences,
 )
 from ._network import CELLS, INPUT_SCALINGS, POOLINGS
+from ._persistence import is_net_state, net_from_state, net_to_state
 from ._training import (
     FUSED_OPTIMIZERS,
     LR_SCHEDULES,
@@ -40,11 +41,14 @@ from ._training import (
     SequenceDataset,
     ValidationScore,
     build_net,
+    check_network_fits,
     flush_denormals,
     make_callbacks,
+    out_of_memory_explained,
     predict_raw,
     resolve_device,
-    seeded,
+    resolve_n_jobs,
+    torch_threads,
 )
 
 #: Prediction batches hold at least this many sequences (bigger is faster; memory is
@@ -97,6 +101,35 @@ def _positive_ints(values, name: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+#: Token ids up to this are accepted however few of them occur; above it, ids must
+#: not be sparse (see :func:`_check_ids_are_dense`).
+_SPARSE_IDS_FROM = 2**20
+#: ... where sparse means fewer distinct ids than this share of the table's rows.
+_SPARSE_SHARE = 1 / 16
+
+
+def _check_ids_are_dense(seqs: Sequences, vocab_size: int) -> None:
+    """Refuse token ids that would make an embedding table of mostly unused rows.
+
+    The table has a row for every id up to the largest, so one id of 2**31 (a hash,
+    a user id) asks for billions of rows; a large vocabulary whose ids are all in
+    use is fine.
+    """
+    if vocab_size <= _SPARSE_IDS_FROM:
+        return
+    valid = np.arange(seqs.values.shape[1])[None, :] < seqs.lengths[:, None]
+    distinct = len(np.unique(seqs.values[valid]))
+    if distinct < _SPARSE_SHARE * vocab_size:
+        raise ValueError(
+            f"X's token ids go up to {vocab_size - 1:,}, but only {distinct:,} "
+            "distinct ids occur: the embedding table, which has a row for every id "
+            f"up to the largest, would have {vocab_size:,} rows, nearly all unused. "
+            "Renumber the ids to 0..V-1 (0 is padding, 1 unknown), e.g. with "
+            "np.unique(..., return_inverse=True), or make them from text with "
+            "SequenceVectorizer."
+        )
+
+
 class BaseRNN(BaseEstimator):
     """Base class for recurrent-network estimators. Not for direct use."""
 
@@ -138,6 +171,7 @@ class BaseRNN(BaseEstimator):
         "mixed_precision": ["boolean"],
         "random_state": ["random_state"],
         "device": [StrOptions({"auto", "cpu", "cuda"}), str],
+        "n_jobs": [Integral, None],
         "verbose": ["verbose"],
     }
 
@@ -175,6 +209,7 @@ class BaseRNN(BaseEstimator):
         mixed_precision: bool = False,
         random_state=None,
         device: str = "auto",
+        n_jobs: int | None = None,
         verbose: int = 0,
     ):
         self.cell = cell
@@ -208,6 +243,7 @@ class BaseRNN(BaseEstimator):
         self.mixed_precision = mixed_precision
         self.random_state = random_state
         self.device = device
+        self.n_jobs = n_jobs
         self.verbose = verbose
 
     # ----------------------------------------------------------------------------------
@@ -246,9 +282,16 @@ class BaseRNN(BaseEstimator):
         """The training weight of each sample, or None when all are equal."""
         if sample_weight is None:
             return None
-        return _check_sample_weight(
+        weights = _check_sample_weight(
             sample_weight, np.empty((n_samples, 0)), ensure_non_negative=True
         )
+        if not weights.sum() > 0:
+            raise ValueError(
+                "sample_weight must have a positive sum; all weights are zero."
+            )
+        # Only ratios matter (the loss is sum(w * loss) / sum(w)): at the scale of
+        # the largest, weights beyond float32's range (1e300) train as they mean.
+        return weights / weights.max()
 
     # ----------------------------------------------------------------------------------
     # Data validation
@@ -277,6 +320,7 @@ class BaseRNN(BaseEstimator):
                     del self.feature_names_in_
             if seqs.kind == "tokens":
                 self.vocab_size_ = max(int(seqs.values.max(initial=0)) + 1, OOV_ID + 1)
+                _check_ids_are_dense(seqs, self.vocab_size_)
             return seqs
 
         if (
@@ -335,10 +379,6 @@ class BaseRNN(BaseEstimator):
         y_train, n_outputs = self._encode_y(y, reset=first)
         self._check_n_samples(seqs, y_train)
         weights = self._sample_weight(y, sample_weight, len(seqs))
-        if weights is not None and not weights.sum() > 0:
-            raise ValueError(
-                "sample_weight must have a positive sum; all weights are zero."
-            )
         data = SequenceDataset(seqs, y_train, weights)
         # The first fit resolves the "auto" choices on its data and keeps the
         # training set's statistics; a continuation reuses both, so only a change of
@@ -401,12 +441,14 @@ class BaseRNN(BaseEstimator):
             "verbose": self.verbose,
             "clip_grad_norm": self.clip_grad_norm,
             "mixed_precision": self.mixed_precision,
+            "seed": seed,
         }
         module_kwargs = self._module_kwargs(n_outputs, architecture)
         # What a continuation must not change: the module and the front end choice.
         config = {**module_kwargs, "front_end": architecture["front_end"]}
         optimizer_kwargs = self._optimizer_kwargs()
         if first:
+            check_network_fits(module_kwargs, self.device_)
             self.net_ = build_net(
                 module_kwargs=module_kwargs,
                 criterion=self._criterion(),
@@ -414,7 +456,6 @@ class BaseRNN(BaseEstimator):
                 optimizer=self.optimizer,
                 optimizer_kwargs=optimizer_kwargs,
                 device=self.device_,
-                rng=np.random.default_rng(seed),
                 **train_params,
             )
         else:
@@ -431,7 +472,11 @@ class BaseRNN(BaseEstimator):
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
         epochs_before = 0 if first else len(self.net_.history)
-        with seeded(seed, self.device_), flush_denormals():
+        with (
+            torch_threads(resolve_n_jobs(self.n_jobs)),
+            flush_denormals(),
+            out_of_memory_explained(self.device_, "training"),
+        ):
             if first and not partial:
                 self.net_.fit(data, y=None)
             else:
@@ -681,10 +726,21 @@ class BaseRNN(BaseEstimator):
             self.best_validation_score_ = None
             self.best_loss_ = min(self.loss_curve_)
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        net = state.get("net_")
+        if net is not None and not is_net_state(net):
+            # The net as plain data (arrays, numbers, strings): see _persistence.py.
+            state = {**state, "net_": net_to_state(net)}
+        return state
+
     def __setstate__(self, state):
+        if is_net_state(state.get("net_")):
+            state = {**state, "net_": net_from_state(state["net_"])}
         super().__setstate__(state)
-        # skorch maps a CUDA-trained net to the CPU when unpickled where CUDA is
-        # missing; the fitted device follows it (the ``device`` parameter does not).
+        # A CUDA-trained net is rebuilt on the CPU when unpickled where CUDA is
+        # missing (so is an older pickle's, by skorch); the fitted device follows
+        # it (the ``device`` parameter does not).
         net = self.__dict__.get("net_")
         if net is not None and "device_" in self.__dict__:
             self.device_ = str(net.device)
@@ -694,7 +750,11 @@ class BaseRNN(BaseEstimator):
         check_is_fitted(self)
         batch_size = max(self.net_.batch_size, _MIN_PREDICT_BATCH)
         parts = []
-        with flush_denormals():
+        with (
+            torch_threads(resolve_n_jobs(self.n_jobs)),
+            flush_denormals(),
+            out_of_memory_explained(self.device_, "prediction"),
+        ):
             # Chunk by chunk, so that converting the input (dtype, left-alignment,
             # unknown ids) never copies more than a chunk of a large data set.
             for chunk in row_chunks(X, batch_size * _PREDICT_CHUNK_BATCHES):

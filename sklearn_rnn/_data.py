@@ -177,8 +177,58 @@ def _is_integer_dtype(dtype: np.dtype) -> bool:
     return np.issubdtype(dtype, np.integer)
 
 
+_TEXT_HINT = (
+    "RNN estimators take numbers; turn text into token ids first, e.g. with "
+    "make_pipeline(SequenceVectorizer(), RNNClassifier())."
+)
+
+
+def _looks_like_text(values) -> bool:
+    """Whether the first items of ``values`` (a list or 1D array) are strings."""
+    head = values[:10]
+    return len(head) > 0 and all(isinstance(v, (str, bytes)) for v in head)
+
+
+def _refuse_unsupported(X, what: str = "X") -> None:
+    """Raise a clear error for inputs that would otherwise be misread silently.
+
+    Masked arrays (their mask would be dropped), dates and durations (they would be
+    read as counts since the epoch), complex numbers (the imaginary part would be
+    dropped) and text in an array or Series (it would get a reshaping advice).
+    """
+    if isinstance(X, np.ma.MaskedArray):
+        raise TypeError(
+            f"{what} is a masked array, whose mask would be ignored. Mark padding "
+            "with NaN instead: X.filled(np.nan) (trailing steps whose channels are "
+            "all NaN are padding), or pass the sequences as a list of arrays of "
+            "their own lengths."
+        )
+    dtype = getattr(X, "dtype", None)
+    if dtype is not None:  # pandas' own dtypes (e.g. StringDtype) have a kind too
+        kinds = {getattr(dtype, "kind", "O")}
+    elif hasattr(X, "dtypes"):  # a DataFrame: one dtype per column
+        kinds = {getattr(d, "kind", "O") for d in X.dtypes}
+    else:
+        return
+    if kinds & {"M", "m"}:
+        raise TypeError(
+            f"{what} holds dates or durations (datetime64/timedelta64), which are "
+            "not sequence values. Convert them to numbers that mean something to "
+            "the model first (e.g. elapsed seconds, hour of day), or drop them."
+        )
+    if "c" in kinds:
+        raise ValueError("Complex data not supported.")
+    if kinds & {"U", "S"} or (
+        kinds == {"O"}
+        and getattr(X, "ndim", 2) == 1
+        and _looks_like_text(list(X.iloc[:10] if hasattr(X, "iloc") else X[:10]))
+    ):
+        raise TypeError(f"{what} holds strings. " + _TEXT_HINT)
+
+
 def _as_array_or_ragged(X) -> np.ndarray | list[np.ndarray]:
     """A regular array when the input is one, else the list of its sequences."""
+    _refuse_unsupported(X)
     if sp.issparse(X):
         # Let scikit-learn's checker raise its standard error for sparse input.
         check_array(X, accept_sparse=False)
@@ -188,20 +238,19 @@ def _as_array_or_ragged(X) -> np.ndarray | list[np.ndarray]:
             f"1D/2D arrays); got {type(X).__name__}."
         )
     if isinstance(X, (list, tuple)):
-        if len(X) and all(isinstance(x, str) for x in X[:10]):
-            raise TypeError(
-                "X looks like a list of strings. RNN estimators take numbers; turn "
-                "text into token ids first, e.g. with "
-                "make_pipeline(SequenceVectorizer(), RNNClassifier())."
-            )
+        if _looks_like_text(X):
+            raise TypeError("X looks like a list of strings. " + _TEXT_HINT)
         if not X:
             return []
+        for i, item in enumerate(X):
+            _refuse_unsupported(item, what=f"Sequence {i} of X")
         try:
             arr = np.asarray(X)
         except ValueError:  # sequences of different lengths or shapes
             return [np.asarray(x) for x in X]
         if arr.dtype == object:
             return [np.asarray(x) for x in X]
+        _refuse_unsupported(arr)
         return arr
     return X
 
@@ -219,18 +268,23 @@ def to_sequences(
     X : array-like
         2D ``(n_samples, n_timesteps)`` univariate sequences or token ids, 3D
         ``(n_samples, n_timesteps, n_channels)`` sequences (trailing all-NaN steps are
-        padding), or a list of 1D ``(t,)`` / 2D ``(t, n_channels)`` arrays.
+        padding), a list of 1D ``(t,)`` / 2D ``(t, n_channels)`` arrays, or one of
+        sktime's DataFrame containers (see :func:`_sktime_frame_sequences`).
     input_type : {"auto", "numeric", "tokens"}
         With "auto", integer-typed 2D or ragged 1D input is read as token ids and
         everything else as numeric values.
     channels_first : bool
         Read 3D arrays as ``(n, n_channels, n_timesteps)`` and list items as
-        ``(n_channels, t)`` (the sktime/aeon layout).
+        ``(n_channels, t)`` (the sktime/aeon layout). Ignored for sktime's
+        DataFrame containers, whose layout is fixed.
 
     Returns
     -------
     Sequences
     """
+    frames = _sktime_frame_sequences(X)
+    if frames is not None:  # the frame says which axis is time: no channels_first
+        return _ragged_to_sequences(frames, input_type, channels_first=False)
     X = _as_array_or_ragged(X)
     if isinstance(X, list):
         return _ragged_to_sequences(X, input_type, channels_first)
@@ -304,10 +358,17 @@ def _numeric_from_3d(arr: np.ndarray, hint: str = "") -> Sequences:
     """
     if np.iscomplexobj(arr):
         raise ValueError("Complex data not supported.")
-    values = np.asarray(arr, dtype=np.float32)
+    with np.errstate(over="ignore"):  # finite values beyond float32: said below
+        values = np.asarray(arr, dtype=np.float32)
     if np.isinf(values).any():
+        if np.isinf(arr).any():
+            raise ValueError(
+                "X contains infinity (inf); sequences must hold finite values."
+            )
         raise ValueError(
-            "X contains infinity (inf); sequences must hold finite values."
+            f"X holds values up to {np.nanmax(np.abs(arr)):.3g}, beyond the float32 "
+            f"range (+-{np.finfo(np.float32).max:.3g}) the network computes in. "
+            "Rescale X first (e.g. divide by a constant or take a logarithm)."
         )
     n, width = values.shape[:2]
     isnan = np.isnan(values)
@@ -329,6 +390,77 @@ def _numeric_from_3d(arr: np.ndarray, hint: str = "") -> Sequences:
     return Sequences(values, lengths, "numeric")
 
 
+def _is_multiindex_frame(X) -> bool:
+    index = getattr(X, "index", None)
+    return hasattr(X, "iloc") and getattr(index, "nlevels", 1) > 1
+
+
+def _sktime_frame_sequences(X) -> list[np.ndarray] | None:
+    """sktime's pandas containers as a list of ``(t, n_channels)`` arrays; None
+    for any other input.
+
+    * "nested_univ": one row per sequence, one column per channel, each cell a
+      ``pd.Series`` (or array) of the channel's values; lengths may differ between
+      sequences, not between the channels of one.
+    * "pd-multiindex": a row per time step, indexed by ``(instance, time)``, one
+      column per channel; the sequences come in order of first appearance.
+    """
+    if not (hasattr(X, "iloc") and hasattr(X, "columns")) or X.shape[0] == 0:
+        return None
+    if _is_multiindex_frame(X):
+        if X.index.nlevels != 2:
+            raise ValueError(
+                f"X is a DataFrame with a {X.index.nlevels}-level MultiIndex; a "
+                "MultiIndex is read as sktime's 'pd-multiindex' layout, whose two "
+                "levels are (instance, time). Drop the other levels first."
+            )
+        try:
+            values = X.to_numpy(dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                "X, a DataFrame in sktime's 'pd-multiindex' layout, must have "
+                f"numeric channel columns: {exc}"
+            ) from None
+        instances = X.index.get_level_values(0)
+        codes, _ = _factorize(instances)
+        order = np.argsort(codes, kind="stable")
+        bounds = np.cumsum(np.bincount(codes))[:-1]
+        return np.split(values[order], bounds)
+    first = X.iloc[0, 0] if X.shape[1] else None
+    if not (hasattr(first, "__len__") and hasattr(first, "__array__")):
+        return None
+    items = []
+    for i, row in enumerate(X.to_numpy(dtype=object)):
+        channels = []
+        for j, cell in enumerate(row):
+            if not hasattr(cell, "__array__") or np.ndim(cell) != 1:
+                raise TypeError(
+                    "X looks like sktime's 'nested_univ' DataFrame (cells holding "
+                    f"series), but its cell ({i}, {j}) holds {type(cell).__name__}; "
+                    "every cell must be a 1D series of one channel's values."
+                )
+            channels.append(np.asarray(cell))
+        lengths = {len(c) for c in channels}
+        if len(lengths) > 1:
+            raise ValueError(
+                f"Sequence {i} of X (a 'nested_univ' DataFrame) has channels of "
+                f"different lengths {sorted(lengths)}; the channels of one sequence "
+                "must have the same length (pad or resample them)."
+            )
+        items.append(np.stack(channels, axis=1))
+    return items
+
+
+def _factorize(values) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of ``values`` in order of first appearance, and the uniques."""
+    uniques, first, codes = np.unique(
+        np.asarray(values), return_index=True, return_inverse=True
+    )
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return rank[codes.ravel()], uniques[np.argsort(first, kind="stable")]
+
+
 def row_chunks(X, n_rows: int) -> Iterator:
     """Consecutive chunks of at most ``n_rows`` sequences of ``X``, in order.
 
@@ -336,8 +468,12 @@ def row_chunks(X, n_rows: int) -> Iterator:
     stay checkable). Lists and other inputs come whole: whether a list is a table
     (items of one length) or ragged is a property of the whole list, which a chunk
     of equal-length items would misread. Converting and predicting chunk by chunk
-    keeps memory bounded by a chunk, not the data set.
+    keeps memory bounded by a chunk, not the data set. A DataFrame with a
+    MultiIndex (sktime's "pd-multiindex", a row per time step) comes whole too.
     """
+    if _is_multiindex_frame(X):  # rows are time steps: a chunk would cut sequences
+        yield X
+        return
     if hasattr(X, "iloc") and hasattr(X, "shape"):
         n = X.shape[0]
         take = X.iloc.__getitem__
@@ -356,6 +492,10 @@ def row_chunks(X, n_rows: int) -> Iterator:
 
 def _check_token_values(arr: np.ndarray) -> np.ndarray:
     """Token ids as int64, rejecting what cannot be an id."""
+    too_large = ValueError(
+        "Token ids must be below 2**63; X has an id of {}. Renumber the vocabulary "
+        "to 0..V-1 (e.g. with SequenceVectorizer)."
+    )
     if arr.size and arr.dtype.kind == "f":
         if not np.isfinite(arr).all():
             raise ValueError(
@@ -367,6 +507,8 @@ def _check_token_values(arr: np.ndarray) -> np.ndarray:
                 "Token ids must be whole numbers, but X has non-integer values. Pass "
                 "input_type='numeric' if X holds numeric sequences."
             )
+        if arr.max() >= 2.0**63:
+            raise ValueError(str(too_large).format(f"{arr.max():.4g}"))
     elif arr.dtype.kind not in "biuf":
         raise TypeError(f"Token ids must be integers; got dtype {arr.dtype}.")
     if arr.size and arr.min() < 0:
@@ -375,11 +517,14 @@ def _check_token_values(arr: np.ndarray) -> np.ndarray:
             f"negative values (min {arr.min()}). If X holds numeric sequences, cast it "
             "to float or pass input_type='numeric'."
         )
-    if arr.size and arr.dtype.kind == "u" and arr.max() > np.iinfo(np.int64).max:
-        raise ValueError(
-            f"Token ids must be below 2**63; X has an id of {arr.max()}. Renumber "
-            "the vocabulary (e.g. with SequenceVectorizer)."
-        )
+    # Compared as uint64 on both sides: numpy < 2 compares uint64 with a Python int
+    # through float64, where 2**63 + 5 is not above 2**63 - 1.
+    if (
+        arr.size
+        and arr.dtype.kind == "u"
+        and arr.max() > np.uint64(np.iinfo(np.int64).max)
+    ):
+        raise ValueError(str(too_large).format(arr.max()))
     return arr.astype(np.int64, copy=False)
 
 
@@ -410,6 +555,7 @@ def _ragged_to_sequences(
     kinds = set()
     checked = []
     for i, item in enumerate(items):
+        _refuse_unsupported(item, what=f"Sequence {i} of X")
         if item.dtype.kind not in "biuf":
             try:
                 item = np.asarray(item, dtype=np.float64)

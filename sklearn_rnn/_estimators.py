@@ -201,6 +201,20 @@ _PARAMETERS_END_DOC = """
         (or ``"cuda:N"``), or ``"auto"`` for CUDA when available, else CPU. The
         device actually used is ``device_``.
 
+    n_jobs : int, default=None
+        The number of CPU threads torch computes with during ``fit``, ``predict``
+        and the other methods that run the network (its intra-op threads; the
+        caller's setting is restored after). None means 1 unless in a
+        :func:`joblib.parallel_config` context, -1 all the CPUs this process may
+        use, -2 all but one (scikit-learn's meaning). One thread is the default
+        because it is the fastest on a shared or busy machine and within a few
+        percent of two threads on a quiet one for models of this size
+        (``benchmarks/bench_threads.py``), and because ``GridSearchCV(n_jobs=k)``
+        then runs ``k`` fits on ``k`` cores without oversubscribing them. Raise it
+        for one large model on an idle many-core machine. It has no effect on
+        CUDA kernels. The thread count is a setting of the whole process: fits
+        running in threads at once should all use the same ``n_jobs``.
+
     verbose : int, default=0
         0 is silent; 1 prints one line per epoch (training and validation loss,
         validation score, duration); 2 also shows a progress bar over the batches.
@@ -381,6 +395,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         label_smoothing: float = 0.0,
         random_state=None,
         device: str = "auto",
+        n_jobs: int | None = None,
         verbose: int = 0,
     ):
         super().__init__(
@@ -415,6 +430,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             mixed_precision=mixed_precision,
             random_state=random_state,
             device=device,
+            n_jobs=n_jobs,
             verbose=verbose,
         )
         self.class_weight = class_weight
@@ -514,13 +530,51 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         if self.class_weight is None:
             return weights
         y = column_or_1d(y)
-        per_class = (
-            compute_class_weight(self.class_weight, classes=self.classes_, y=y)
-            if self.class_weight == "balanced"
-            else np.array([self.class_weight.get(c, 1.0) for c in self.classes_])
-        )
+        per_class = self._class_weights(y)
         from_class = per_class[np.searchsorted(self.classes_, y)]
+        if not from_class.sum() > 0 or (
+            weights is not None and not (weights * from_class).sum() > 0
+        ):
+            raise ValueError(
+                f"class_weight={self.class_weight!r} gives every training sample a "
+                "weight of 0 (with sample_weight, if passed): nothing can be learned. "
+                "Give at least one class present in y a positive weight."
+            )
         return from_class if weights is None else weights * from_class
+
+    def _class_weights(self, y: np.ndarray) -> np.ndarray:
+        """The weight of each class of ``classes_``, validated.
+
+        As :func:`~sklearn.utils.class_weight.compute_class_weight`: classes
+        missing from a dict weigh 1, and a key that is no class is an error unless
+        every class has a weight (so one dict serves folds that lack a class).
+        """
+        if self.class_weight == "balanced":
+            return compute_class_weight("balanced", classes=self.classes_, y=y)
+        for key, value in self.class_weight.items():
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+                raise TypeError(
+                    f"class_weight[{key!r}] is {value!r}; class weights must be "
+                    "numbers."
+                )
+            if not (np.isfinite(value) and value >= 0):
+                raise ValueError(
+                    f"class_weight[{key!r}] is {value!r}; class weights must be "
+                    "finite and >= 0."
+                )
+        classes = self.classes_.tolist()
+        missing = [c for c in classes if c not in self.class_weight]
+        unknown = [key for key in self.class_weight if key not in set(classes)]
+        if unknown and missing:
+            raise ValueError(
+                f"class_weight has keys {unknown!r} that are not classes of y; the "
+                f"classes are {classes!r} (those without a weight, "
+                f"{missing!r}, weigh 1). Check the keys' spelling and type."
+            )
+        weights = np.array([float(self.class_weight.get(c, 1.0)) for c in classes])
+        # Only ratios matter (the loss divides by the sum of the weights); at their
+        # scale, huge weights would overflow float32.
+        return weights / weights.max() if weights.max() > 0 else weights
 
     def _stratify_labels(self, y_train):
         return y_train
@@ -676,15 +730,27 @@ class RNNRegressor(RegressorMixin, BaseRNN):
         if reset:
             self._y_1d = y.ndim == 1
             self.n_outputs_ = y2.shape[1]
-            self._y_mean = y2.mean(axis=0)
-            scale = y2.std(axis=0)
+            # The statistics of y / max|y|, scaled back: the squares of targets
+            # near 1e300 would overflow float64 (a standard deviation of inf).
+            peak = np.abs(y2).max(axis=0)
+            peak = np.where(peak > 0, peak, 1.0)
+            self._y_mean = (y2 / peak).mean(axis=0) * peak
+            scale = (y2 / peak).std(axis=0) * peak
             self._y_scale = np.where(scale > 0, scale, 1.0)
         elif y2.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {y2.shape[1]} outputs, but {type(self).__name__} was fitted "
                 f"with {self.n_outputs_}."
             )
-        return ((y2 - self._y_mean) / self._y_scale).astype(np.float32), y2.shape[1]
+        with np.errstate(over="ignore"):
+            encoded = (y2 - self._y_mean) / self._y_scale
+        if not np.isfinite(encoded).all():
+            raise ValueError(
+                "y is too large to standardize in float64 (values up to "
+                f"{np.abs(y2).max():.3g}); rescale y first (e.g. divide it by a "
+                "constant, or use TransformedTargetRegressor)."
+            )
+        return encoded.astype(np.float32), y2.shape[1]
 
     def _validation_score(self, raw, y_train):
         if len(y_train) < 2:  # R^2 is undefined; say so without a warning per epoch

@@ -33,6 +33,7 @@ This keeps the fused cuDNN/oneDNN kernels on every path, which packing does not 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -49,6 +50,7 @@ _SERIES_STD_FLOOR = 1e-6
 
 
 def _make_rnn(cell: str, input_size: int, hidden_size: int, **kwargs) -> nn.RNNBase:
+    """One recurrent layer, batch first. ``kwargs`` are torch's (e.g. ``device``)."""
     if cell == "lstm":
         return nn.LSTM(input_size, hidden_size, batch_first=True, **kwargs)
     if cell == "gru":
@@ -57,6 +59,65 @@ def _make_rnn(cell: str, input_size: int, hidden_size: int, **kwargs) -> nn.RNNB
     return nn.RNN(
         input_size, hidden_size, nonlinearity=nonlinearity, batch_first=True, **kwargs
     )
+
+
+def dropout(
+    x: torch.Tensor, p: float, generator: torch.Generator | None
+) -> torch.Tensor:
+    """Inverted dropout whose mask is drawn from ``generator``.
+
+    ``torch.nn.Dropout`` (and the dropout inside a multi-layer ``nn.LSTM``) draw from
+    torch's process-wide generator, so two fits running in threads at once would
+    take each other's random numbers. A generator owned by the fit makes its result
+    independent of whatever else the process does.
+    """
+    if p == 0.0:
+        return x
+    keep = torch.empty_like(x).bernoulli_(1.0 - p, generator=generator)
+    return x * keep / (1.0 - p)
+
+
+#: The layers whose parameters :func:`initialize_parameters` draws.
+_PARAMETRISED = (nn.RNNBase, nn.Linear, nn.Conv1d, nn.Embedding, nn.LayerNorm)
+
+
+def _uniform_(tensor: torch.Tensor, bound: float, generator: torch.Generator) -> None:
+    tensor.copy_(torch.empty(tensor.shape).uniform_(-bound, bound, generator=generator))
+
+
+def initialize_parameters(module: nn.Module, generator: torch.Generator) -> None:
+    """Draw every parameter of ``module`` from ``generator`` (a CPU generator).
+
+    Each layer gets PyTorch's own default initialisation (``reset_parameters``):
+    recurrent weights and biases uniform in +-1/sqrt(hidden_size); linear and
+    convolution weights and biases uniform in +-1/sqrt(fan_in) (what
+    ``kaiming_uniform_(a=sqrt(5))`` gives); embeddings standard normal with a zero
+    padding row; layer norms at 1 and 0. Layers built on the ``meta`` device (no
+    storage, no random numbers drawn) are given CPU storage first. The draws are on
+    the CPU whatever the device, so a seed gives the same network on every device.
+    """
+    with torch.no_grad():
+        for layer in module.modules():
+            if not isinstance(layer, _PARAMETRISED):
+                continue
+            if any(t.is_meta for t in layer.parameters(recurse=False)):
+                layer.to_empty(device="cpu", recurse=False)
+            if isinstance(layer, nn.RNNBase):
+                for weight in layer.parameters(recurse=False):
+                    _uniform_(weight, 1.0 / math.sqrt(layer.hidden_size), generator)
+            elif isinstance(layer, (nn.Linear, nn.Conv1d)):
+                bound = 1.0 / math.sqrt(layer.weight[0].numel())
+                _uniform_(layer.weight, bound, generator)
+                if layer.bias is not None:
+                    _uniform_(layer.bias, bound, generator)
+            elif isinstance(layer, nn.Embedding):
+                weight = torch.empty(layer.weight.shape).normal_(generator=generator)
+                if layer.padding_idx is not None:
+                    weight[layer.padding_idx] = 0.0
+                layer.weight.copy_(weight)
+            else:  # LayerNorm
+                layer.weight.fill_(1.0)
+                layer.bias.fill_(0.0)
 
 
 def reverse_valid_index(lengths: torch.Tensor, width: int) -> torch.Tensor:
@@ -163,6 +224,9 @@ class ConvFrontEnd(nn.Module):
         Kernel width of each layer (as many as ``filters``).
     stride : int
         Stride of the first layer (the others have stride 1).
+    device : str, optional
+        Where the parameters are created (``"meta"``: without storage, for
+        :func:`initialize_parameters` to fill).
     """
 
     def __init__(
@@ -171,16 +235,17 @@ class ConvFrontEnd(nn.Module):
         filters: Sequence[int],
         kernel_sizes: Sequence[int],
         stride: int = 1,
+        device: str | None = None,
     ):
         super().__init__()
         sizes = [in_channels, *filters]
         self.convs = nn.ModuleList(
-            nn.Conv1d(c_in, c_out, k, stride=stride if i == 0 else 1)
+            nn.Conv1d(c_in, c_out, k, stride=stride if i == 0 else 1, device=device)
             for i, (c_in, c_out, k) in enumerate(
                 zip(sizes[:-1], sizes[1:], kernel_sizes, strict=True)
             )
         )
-        self.norms = nn.ModuleList(nn.LayerNorm(c) for c in filters)
+        self.norms = nn.ModuleList(nn.LayerNorm(c, device=device) for c in filters)
         self.out_channels = sizes[-1]
 
     def forward(self, h: torch.Tensor, lengths: torch.Tensor):
@@ -221,6 +286,15 @@ class SequenceEncoder(nn.Module):
         The convolutional front end (none when empty); see :class:`ConvFrontEnd`.
     conv_stride : int
         Stride of the front end's first layer.
+    device : str, optional
+        Where the parameters are created (``"meta"``: without storage, for
+        :func:`initialize_parameters` to fill).
+
+    Attributes
+    ----------
+    generator : torch.Generator or None
+        The generator dropout draws its masks from while training (set by the
+        trainer for the duration of a fit; None: torch's global generator).
     """
 
     def __init__(
@@ -240,6 +314,7 @@ class SequenceEncoder(nn.Module):
         conv_filters: Sequence[int] = (),
         conv_kernel_sizes: Sequence[int] = (),
         conv_stride: int = 1,
+        device: str | None = None,
     ):
         super().__init__()
         if vocab_size is None:
@@ -249,36 +324,37 @@ class SequenceEncoder(nn.Module):
             )
             input_size = self.scaling.out_channels
         else:
-            self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+            self.embedding = nn.Embedding(
+                vocab_size, embedding_dim, padding_idx=0, device=device
+            )
             self.scaling = None
             input_size = embedding_dim
         if conv_filters:
             self.front_end = ConvFrontEnd(
-                input_size, conv_filters, conv_kernel_sizes, conv_stride
+                input_size, conv_filters, conv_kernel_sizes, conv_stride, device
             )
             input_size = self.front_end.out_channels
         else:
             self.front_end = None
         self.bidirectional = bidirectional
         self.hidden_size = hidden_size
+        self.dropout = dropout
+        self.generator = None
         self.output_size = hidden_size * (2 if bidirectional else 1)
-        if bidirectional:
-            sizes = [input_size] + [2 * hidden_size] * (num_layers - 1)
-            self.forward_layers = nn.ModuleList(
-                _make_rnn(cell, size, hidden_size) for size in sizes
+        # One module per layer and direction (not torch's multi-layer RNN, whose
+        # inter-layer dropout draws from the global generator): the same fused
+        # kernels, run layer by layer.
+        sizes = [input_size] + [self.output_size] * (num_layers - 1)
+        self.forward_layers = nn.ModuleList(
+            _make_rnn(cell, size, hidden_size, device=device) for size in sizes
+        )
+        self.backward_layers = (
+            nn.ModuleList(
+                _make_rnn(cell, size, hidden_size, device=device) for size in sizes
             )
-            self.backward_layers = nn.ModuleList(
-                _make_rnn(cell, size, hidden_size) for size in sizes
-            )
-            self.dropout = nn.Dropout(dropout)
-        else:
-            self.rnn = _make_rnn(
-                cell,
-                input_size,
-                hidden_size,
-                num_layers=num_layers,
-                dropout=dropout if num_layers > 1 else 0.0,
-            )
+            if bidirectional
+            else None
+        )
 
     def forward(self, X: torch.Tensor, lengths: torch.Tensor):
         """Return the last layer's outputs ``(n, t', output_size)`` and the lengths
@@ -291,18 +367,15 @@ class SequenceEncoder(nn.Module):
             h = self.scaling(X, lengths)
         if self.front_end is not None:
             h, lengths = self.front_end(h, lengths)
-        if self.bidirectional:
-            index = reverse_valid_index(lengths, h.shape[1])
-            for i, (fwd, bwd) in enumerate(
-                zip(self.forward_layers, self.backward_layers, strict=True)
-            ):
-                if i:
-                    h = self.dropout(h)
-                out_fwd, _ = fwd(h)
-                out_bwd, _ = bwd(_gather_steps(h, index))
-                h = torch.cat([out_fwd, _gather_steps(out_bwd, index)], dim=-1)
-        else:
-            h, _ = self.rnn(h)
+        index = reverse_valid_index(lengths, h.shape[1]) if self.bidirectional else None
+        for i, forward_layer in enumerate(self.forward_layers):
+            if i and self.training:
+                h = dropout(h, self.dropout, self.generator)
+            out, _ = forward_layer(h)
+            if self.bidirectional:
+                out_bwd, _ = self.backward_layers[i](_gather_steps(h, index))
+                out = torch.cat([out, _gather_steps(out_bwd, index)], dim=-1)
+            h = out
         return h, lengths
 
 
@@ -317,16 +390,35 @@ class SequenceNetwork(nn.Module):
         "last" takes the last valid state (forward) and the first step's state
         (backward direction); "mean_max" concatenates the mean and the maximum over
         the valid steps.
+    seed : int, optional
+        Draw the initial parameters from a generator seeded with it (see
+        :func:`initialize_parameters`) instead of torch's global generator, which the
+        network then never touches: building it in one thread is unaffected by, and
+        does not affect, random numbers drawn in others.
     **encoder_kwargs
         The parameters of :class:`SequenceEncoder`.
     """
 
-    def __init__(self, *, n_outputs: int, pooling: str = "last", **encoder_kwargs):
+    def __init__(
+        self,
+        *,
+        n_outputs: int,
+        pooling: str = "last",
+        seed: int | None = None,
+        **encoder_kwargs,
+    ):
         super().__init__()
-        self.encoder = SequenceEncoder(**encoder_kwargs)
+        # With a seed, the layers are built without storage (no random numbers are
+        # drawn), then filled from the seeded generator.
+        device = None if seed is None else "meta"
+        self.encoder = SequenceEncoder(**encoder_kwargs, device=device)
         self.pooling = pooling
         size = self.encoder.output_size
-        self.head = nn.Linear(2 * size if pooling == "mean_max" else size, n_outputs)
+        self.head = nn.Linear(
+            2 * size if pooling == "mean_max" else size, n_outputs, device=device
+        )
+        if seed is not None:
+            initialize_parameters(self, torch.Generator().manual_seed(seed))
 
     def forward(self, X: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         h, lengths = self.encoder(X, lengths)

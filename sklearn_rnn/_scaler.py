@@ -10,12 +10,15 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
+from sklearn.utils._set_output import ADAPTERS_MANAGER, _get_container_adapter
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._data import Sequences, channel_statistics, to_sequences
 
 
-class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SequenceScaler(
+    OneToOneFeatureMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Standardize each channel of sequences, ignoring padding.
 
     By default with the data set's statistics; with ``per_series=True`` each sequence
@@ -39,6 +42,14 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     The output has the form of the input: a 2D array stays 2D (one channel), a 3D
     array stays 3D with its NaN padding kept, a list stays a list of arrays.
+
+    Only a 2D output is a table: with ``set_output(transform="pandas")`` or
+    ``"polars"``, or scikit-learn's global ``transform_output`` setting, it becomes a
+    DataFrame, as :class:`~sklearn.preprocessing.StandardScaler`'s does. 3D and list
+    outputs cannot be DataFrames: the global setting leaves them as they are (so a
+    notebook's ``sklearn.set_config(transform_output="pandas")`` does not change what
+    the estimator after the scaler reads), while an explicit ``set_output`` to a
+    DataFrame raises a ``ValueError`` for them, as it asked for what cannot be.
 
     Parameters
     ----------
@@ -191,6 +202,10 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         else:
             mean, scale = self.mean_, self.scale_
         scaled = (seqs.values - mean) / scale
+        return self._container(self._in_form_of(X, seqs, scaled), X)
+
+    def _in_form_of(self, X, seqs: Sequences, scaled: np.ndarray):
+        """The scaled ``(n, t, n_channels)`` values in the form of the input ``X``."""
         if seqs.table_width is not None:
             pad = np.arange(scaled.shape[1])[None, :] >= seqs.lengths[:, None]
             out = scaled[:, :, 0]
@@ -205,6 +220,60 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         valid = np.arange(scaled.shape[1])[None, :] < seqs.lengths[:, None]
         scaled[~valid] = np.nan
         return np.swapaxes(scaled, 1, 2) if self.channels_first else scaled
+
+    def set_output(self, *, transform: str | None = None) -> SequenceScaler:
+        """Set the container of 2D outputs: a numpy array or a DataFrame.
+
+        Only the output of 2D input is a table and can be a DataFrame; asking for a
+        DataFrame makes :meth:`transform` raise a ``ValueError`` for 3D or list
+        input. The global ``transform_output`` setting of scikit-learn applies to
+        2D outputs only and leaves the others as they are.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            The container of 2D outputs of :meth:`transform` and
+            :meth:`fit_transform`: ``"default"`` a numpy array, ``"pandas"`` or
+            ``"polars"`` a DataFrame; None leaves the setting as it is.
+
+        Returns
+        -------
+        self : SequenceScaler
+            The scaler.
+        """
+        if transform is None:
+            return self
+        options = sorted(ADAPTERS_MANAGER.supported_outputs)
+        if transform not in options:
+            raise ValueError(
+                f"set_output: transform must be one of {options} or None; got "
+                f"{transform!r}."
+            )
+        if not hasattr(self, "_sklearn_output_config"):
+            self._sklearn_output_config = {}
+        self._sklearn_output_config["transform"] = transform
+        return self
+
+    def _container(self, scaled, X):
+        """``scaled`` in the container set by :meth:`set_output` (or globally)."""
+        adapter = _get_container_adapter("transform", self)
+        if adapter is None:
+            return scaled
+        if isinstance(scaled, np.ndarray) and scaled.ndim == 2:
+            return adapter.create_container(
+                scaled, X, columns=self.get_feature_names_out
+            )
+        explicit = getattr(self, "_sklearn_output_config", {}).get("transform")
+        if explicit is None:  # the global setting: for tables only
+            return scaled
+        form = "a 3D array" if isinstance(scaled, np.ndarray) else "a list of arrays"
+        raise ValueError(
+            f"SequenceScaler.set_output(transform={explicit!r}) asks for a "
+            f"DataFrame, but the scaled sequences are {form}, which a DataFrame "
+            "cannot hold (only 2D input gives a table). Call "
+            "set_output(transform='default') on the scaler (after "
+            "Pipeline.set_output, which sets every step) to get the sequences."
+        )
 
     def _series_statistics(self, seqs: Sequences) -> tuple[np.ndarray, np.ndarray]:
         """``(n, 1, n_channels)`` mean and scale of each sequence's valid steps."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import partial
 from itertools import chain, repeat
 from numbers import Integral
@@ -77,13 +77,26 @@ def _lower_then(doc, accent_function):
     return accent_function(doc.lower())
 
 
+def _token_list(tokens, source: str) -> list:
+    """``tokens`` (what a user's ``tokenizer`` or ``analyzer`` returned) as a list,
+    or a TypeError that names the callable."""
+    if isinstance(tokens, list):
+        return tokens
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, Iterable):
+        raise TypeError(
+            f"{source} must return a list (or another iterable) of tokens for each "
+            f"document; it returned {type(tokens).__name__} {tokens!r:.60}."
+        )
+    return list(tokens)
+
+
 def _word_analyzer(doc, preprocess, tokenize, stop_words):
     if preprocess is not None:
         doc = preprocess(doc)
-    tokens = tokenize(doc)
+    tokens = _token_list(tokenize(doc), "tokenizer")
     if stop_words:
         return [t for t in tokens if t not in stop_words]
-    return tokens if isinstance(tokens, list) else list(tokens)
+    return tokens
 
 
 def _char_analyzer(doc, preprocess):
@@ -93,8 +106,7 @@ def _char_analyzer(doc, preprocess):
 
 
 def _callable_analyzer(doc, analyzer):
-    tokens = analyzer(doc)
-    return tokens if isinstance(tokens, list) else list(tokens)
+    return _token_list(analyzer(doc), "analyzer")
 
 
 def _map_list(analyze, docs):

@@ -5,11 +5,13 @@ seeding and device choice.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from copy import deepcopy
 
 import numpy as np
 import torch
+from joblib import effective_n_jobs
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
@@ -147,13 +149,128 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def derived_seeds(seed: int, n: int) -> list[int]:
+    """``n`` independent seeds from one ``seed``: a fit's streams are, in this
+    order, the initialisation, the shuffles and dropout."""
+    return [int(s) for s in np.random.SeedSequence(seed).generate_state(n, np.uint64)]
+
+
+def resolve_n_jobs(n_jobs: int | None) -> int:
+    """The number of torch threads for ``n_jobs``, with scikit-learn's meaning:
+    None is 1 (unless inside a ``joblib.parallel_config(n_jobs=...)`` context), -1
+    all the CPUs this process may use, -2 all but one, and so on."""
+    if n_jobs == 0:
+        raise ValueError(
+            "n_jobs=0 asks for no threads at all. Pass None or 1 for one thread, "
+            "k > 1 for k threads, or -1 for all CPUs."
+        )
+    return max(1, int(effective_n_jobs(n_jobs)))
+
+
 @contextlib.contextmanager
-def seeded(seed: int, device: str) -> Iterator[None]:
-    """Run the block with torch's RNGs seeded, restoring the global state after."""
-    devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+def torch_threads(n_threads: int) -> Iterator[None]:
+    """Run the block with torch's intra-op thread pool at ``n_threads``, restoring
+    the caller's setting after (nothing is changed when it is already that)."""
+    previous = torch.get_num_threads()
+    if previous == n_threads:
         yield
+        return
+    torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+#: Bytes that training holds per parameter: float32 weights, their gradients, and
+#: (for the Adam variants, the default) two moment estimates.
+_TRAINING_BYTES_PER_PARAMETER = 16
+
+
+def device_memory(device: str) -> int | None:
+    """Total memory of ``device`` in bytes (physical RAM for the CPU), or None
+    where it cannot be read."""
+    if torch.device(device).type == "cuda":
+        return torch.cuda.get_device_properties(torch.device(device)).total_memory
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system
+        return None
+
+
+def check_network_fits(module_kwargs: dict, device: str) -> None:
+    """Refuse, before any allocation, a network whose training state cannot fit
+    in the device's memory (a ValueError naming the parameters that make it big),
+    instead of torch's allocator error or the process being killed."""
+    from ._network import SequenceNetwork
+
+    with torch.device("meta"):  # shapes only: nothing is allocated or drawn
+        module = SequenceNetwork(**module_kwargs)
+    parts = {
+        name: sum(p.numel() for p in child.parameters())
+        for name, child in module.encoder.named_children()
+    }
+    parts["head"] = sum(p.numel() for p in module.head.parameters())
+    total = sum(parts.values())
+    needed = total * _TRAINING_BYTES_PER_PARAMETER
+    available = device_memory(device)
+    if available is None or needed <= available:
+        return
+    largest = max(parts, key=parts.get)
+    kw = module_kwargs
+    if largest == "embedding":
+        what = (
+            f"the embedding table ({kw['vocab_size']:,} token ids x "
+            f"embedding_dim={kw['embedding_dim']})"
+        )
+    elif largest == "front_end":
+        what = f"the convolutional front end (conv_filters={kw['conv_filters']})"
+    elif largest == "head":
+        what = "the output layer"
+    else:
+        width = module.encoder.forward_layers[0].input_size
+        from_embedding = kw["vocab_size"] and not kw["conv_filters"]
+        what = (
+            f"the recurrent layers (hidden_size={kw['hidden_size']}, num_layers="
+            f"{kw['num_layers']}, bidirectional={kw['bidirectional']}, on inputs of "
+            f"width {width:,}" + (" = embedding_dim" if from_embedding else "") + ")"
+        )
+    raise ValueError(
+        f"The network would have {total:,} parameters, about {needed / 2**30:.1f} "
+        f"GiB to train (weights, gradients and optimizer state), more than the "
+        f"{available / 2**30:.1f} GiB of memory of device {device!r}. Most of it "
+        f"({parts[largest]:,} parameters) is {what}. Use smaller "
+        "settings"
+        + (
+            "; token ids should be numbered 0..V-1 (e.g. by SequenceVectorizer), as "
+            "the table has a row for every id up to the largest."
+            if largest == "embedding"
+            else "."
+        )
+    )
+
+
+@contextlib.contextmanager
+def out_of_memory_explained(device: str, action: str) -> Iterator[None]:
+    """Turn torch's allocator failures inside the block into a MemoryError that
+    says what to change (``action``: "training" or "prediction")."""
+    try:
+        yield
+    except RuntimeError as exc:
+        message = str(exc)
+        if not (
+            isinstance(exc, torch.OutOfMemoryError)
+            or "can't allocate memory" in message
+            or "not enough memory" in message
+        ):
+            raise
+        raise MemoryError(
+            f"{action.capitalize()} ran out of memory on device {device!r} "
+            f"({message.strip().splitlines()[-1][:200]}). The memory a batch needs "
+            "grows with batch_size, the longest sequence in it and hidden_size: "
+            "lower them (e.g. cap the length with SequenceVectorizer(max_length=...)"
+            " or by cutting long series into windows)."
+        ) from exc
 
 
 #: A denormal double and a one, as module globals so that the probe's product is
@@ -204,15 +321,26 @@ class SequenceNet(NeuralNet):
       within each batch, so scaling all weights changes nothing;
     * gradient clipping by global norm after the backward pass (``clip_grad_norm``);
     * mixed precision on CUDA (``mixed_precision``): float16 autocast with a gradient
-      scaler, the gradients unscaled before clipping.
+      scaler, the gradients unscaled before clipping;
+    * random numbers owned by the fit (``seed``): the module's dropout draws from a
+      generator seeded for each call of ``fit``/``partial_fit``, never from torch's
+      global one, so fits running in threads at once cannot take each other's.
 
     The criterion must be built with ``reduction="none"``.
     """
 
-    def __init__(self, *args, clip_grad_norm=None, mixed_precision=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        clip_grad_norm=None,
+        mixed_precision=False,
+        seed=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.clip_grad_norm = clip_grad_norm
         self.mixed_precision = mixed_precision
+        self.seed = seed
 
     def _amp_enabled(self) -> bool:
         return bool(self.mixed_precision) and str(self.device).startswith("cuda")
@@ -234,11 +362,18 @@ class SequenceNet(NeuralNet):
         # skorch swallows the KeyboardInterrupt that ends training early (Ctrl-C, the
         # stopping rule, a user's callback); remember that it happened.
         self.interrupted_ = False
+        encoder = self.module_.encoder
+        if self.seed is not None:
+            *_, dropout_seed = derived_seeds(self.seed, 3)
+            encoder.generator = torch.Generator(device=self.device)
+            encoder.generator.manual_seed(dropout_seed)
         try:
             return super().fit_loop(*args, **kwargs)
         except KeyboardInterrupt:
             self.interrupted_ = True
             raise
+        finally:
+            encoder.generator = None  # a generator is no part of the fitted model
 
     def notify(self, method_name, **cb_kwargs):
         """Call ``method_name`` on the net and on every callback.
@@ -580,22 +715,25 @@ def build_net(
     optimizer: str,
     optimizer_kwargs: dict,
     device: str,
-    rng: np.random.Generator,
     **train_params,
 ) -> SequenceNet:
     """A skorch net with sklearn_rnn's defaults, not skorch's.
 
     ``train_params`` are the net's settings that may change between fits
     (``max_epochs``, ``batch_size``, ``train_split``, ``callbacks``, ``verbose``,
-    ``clip_grad_norm``, ``mixed_precision``). skorch's defaults are not inherited:
-    no validation split unless one is passed (skorch holds out 20%), a seeded
-    shuffle every epoch (skorch does not shuffle), and the optimizer the estimator
-    asked for (skorch's is SGD).
+    ``clip_grad_norm``, ``mixed_precision``, ``seed``: the seed of the fit's
+    dropout). skorch's defaults are not inherited: no validation split unless one is
+    passed (skorch holds out 20%), a seeded shuffle every epoch (skorch does not
+    shuffle), and the optimizer the estimator asked for (skorch's is SGD). Every
+    random number comes from generators seeded by ``seed``: the module's
+    initialisation, the shuffles and dropout (see :func:`derived_seeds`).
     """
+    init_seed, shuffle_seed, _ = derived_seeds(train_params["seed"], 3)
     from ._network import SequenceNetwork
 
     return SequenceNet(
         module=SequenceNetwork,
+        module__seed=init_seed,
         **{f"module__{key}": value for key, value in module_kwargs.items()},
         criterion=criterion,
         criterion__reduction="none",
@@ -604,7 +742,7 @@ def build_net(
         **{f"optimizer__{key}": value for key, value in optimizer_kwargs.items()},
         iterator_train=BatchLoader,
         iterator_train__shuffle=True,
-        iterator_train__rng=rng,
+        iterator_train__rng=np.random.default_rng(shuffle_seed),
         iterator_valid=BatchLoader,
         device=device,
         **train_params,

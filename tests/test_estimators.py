@@ -261,12 +261,14 @@ def test_net_is_a_fitted_skorch_net_with_the_chosen_module():
     module = clf.net_.module_
     assert isinstance(module, SequenceNetwork)
     assert module.encoder.front_end is None
-    rnn = module.encoder.rnn
-    assert isinstance(rnn, torch.nn.GRU)
-    assert rnn.hidden_size == 12
-    assert rnn.num_layers == 2
-    assert rnn.dropout == 0.25
-    assert rnn.input_size == 2
+    layers = module.encoder.forward_layers
+    assert len(layers) == 2 and module.encoder.backward_layers is None
+    assert all(isinstance(rnn, torch.nn.GRU) for rnn in layers)
+    assert [rnn.hidden_size for rnn in layers] == [12, 12]
+    assert [rnn.input_size for rnn in layers] == [2, 12]
+    # Dropout between the layers is the encoder's own (seeded by the fit).
+    assert module.encoder.dropout == 0.25
+    assert all(rnn.dropout == 0.0 for rnn in layers)
     assert module.head.out_features == 2
     # pooling="last": the last forward and first backward states, side by side.
     bi = RNNRegressor(cell="rnn_relu", bidirectional=True, pooling="last", **FAST).fit(

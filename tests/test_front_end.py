@@ -487,7 +487,7 @@ def test_tokens_get_no_front_end_and_no_scaling_by_default():
     assert module.encoder.embedding is not None
     assert module.pooling == "last"
     assert module.head.in_features == 8
-    assert module.encoder.rnn.input_size == 4
+    assert module.encoder.forward_layers[0].input_size == 4
 
 
 def test_numeric_input_gets_the_default_front_end_and_both_scalings():
@@ -499,7 +499,7 @@ def test_numeric_input_gets_the_default_front_end_and_both_scalings():
     assert [c.kernel_size for c in front.convs] == [(8,), (5,)]
     assert front.convs[0].in_channels == 6  # per-series and data-set channels
     assert encoder.scaling.mode == "both"
-    assert encoder.rnn.input_size == 128
+    assert encoder.forward_layers[0].input_size == 128
     assert clf.net_.module_.pooling == "mean_max"
 
 

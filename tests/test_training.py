@@ -924,11 +924,18 @@ def test_clipping_is_on_by_default_and_reaches_the_net():
 
 
 def test_plateau_schedule_lowers_the_learning_rate():
-    X, _ = sign_task(n=40)
-    y = np.random.default_rng(0).integers(0, 2, size=40)  # nothing to learn
-    # PLAIN: an LSTM too small to memorise the 40 random labels in 30 epochs.
+    X, _ = sign_task(n=200)
+    y = np.random.default_rng(0).integers(0, 2, size=200)  # nothing to learn
+    # PLAIN: an LSTM too small to memorise the 200 random labels in 30 epochs (the
+    # learning rate fell for each of random_state 0-4).
     params = dict(
-        FAST, cell="lstm", lr=3e-2, batch_size=64, n_iter_no_change=4, max_iter=30
+        FAST,
+        cell="lstm",
+        hidden_size=4,
+        lr=3e-2,
+        batch_size=64,
+        n_iter_no_change=4,
+        max_iter=30,
     )
     params.update(PLAIN, tol=0.0)
     clf = RNNClassifier(**{**params, "lr_schedule": "plateau"}).fit(X, y)
