@@ -897,13 +897,17 @@ class EvalAfterEachBatch(Callback):
         self.modes = []
         return self
 
+    @staticmethod
+    def _rnn(net):
+        return next(m for m in net.module_.modules() if isinstance(m, torch.nn.RNNBase))
+
     def on_train_begin(self, net, **kwargs):
-        rnn = net.module_.encoder.rnn
+        rnn = self._rnn(net)
         rnn.register_forward_pre_hook(lambda m, args: self.modes.append(m.training))
 
     def on_batch_end(self, net, training, **kwargs):
         if training:
-            net.module_.encoder.rnn.eval()
+            self._rnn(net).eval()
 
 
 def test_every_training_step_runs_every_layer_in_training_mode():
