@@ -289,7 +289,10 @@ def to_sequences(
     if isinstance(X, list):
         return _ragged_to_sequences(X, input_type, channels_first)
 
-    arr = check_array(X, dtype=None, ensure_all_finite=False, allow_nd=True)
+    if _plainly_valid(X):
+        arr = X  # what check_array would return, without its checks' overhead
+    else:
+        arr = check_array(X, dtype=None, ensure_all_finite=False, allow_nd=True)
     if arr.dtype.kind not in "biuf":
         arr = check_array(arr, dtype="numeric", ensure_all_finite=False, allow_nd=True)
     kind = _resolve_kind(input_type, arr.dtype, tokens_possible=arr.ndim == 2)
@@ -314,6 +317,23 @@ def to_sequences(
     if arr.shape[2] == 0:
         raise ValueError(f"X has 0 channels (shape {arr.shape}); at least 1 is needed.")
     return _numeric_from_3d(arr, hint="" if channels_first else _CHANNELS_FIRST_HINT)
+
+
+def _plainly_valid(X) -> bool:
+    """Whether ``check_array(X, dtype=None, ensure_all_finite=False, allow_nd=True)``
+    would return ``X`` itself: a numpy array (no subclass) of real numbers with at
+    least one sample, 2D with at least one column or 3D.
+
+    Its checks cost about 0.1 ms per call (dataframe detection, array namespaces),
+    a tenth of predicting a single short sequence.
+    """
+    return (
+        type(X) is np.ndarray
+        and X.dtype.kind in "biuf"
+        and X.ndim in (2, 3)
+        and X.shape[0] >= 1
+        and (X.ndim == 3 or X.shape[1] >= 1)
+    )
 
 
 def _resolve_kind(input_type: str, dtype: np.dtype, *, tokens_possible: bool) -> str:

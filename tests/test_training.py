@@ -857,6 +857,67 @@ def test_clip_grad_norm_bounds_every_step():
     np.testing.assert_allclose(free.steps, free.grad_norms, rtol=1e-4)
 
 
+@pytest.mark.parametrize("max_norm", [1e-3, 1e3, 0.5])
+def test_clip_grad_norm_gives_torch_s_gradients(max_norm):
+    from sklearn_rnn._training import clip_grad_norm
+
+    torch.manual_seed(0)
+    module = torch.nn.Sequential(
+        torch.nn.Embedding(500, 16), torch.nn.GRU(16, 8, batch_first=True)
+    )
+    grads = [torch.randn_like(p) * 0.1 for p in module.parameters()]
+    grads[0][:400] = 0.0  # the rows of tokens the batch did not hold
+    ours, theirs = [torch.nn.Parameter(g.clone()) for g in grads], []
+    for p, g in zip(ours, grads, strict=True):
+        p.grad = g.clone()
+        theirs.append(torch.nn.Parameter(g.clone()))
+        theirs[-1].grad = g.clone()
+    clip_grad_norm(ours, max_norm)
+    torch.nn.utils.clip_grad_norm_(theirs, max_norm)
+    for a, b in zip(ours, theirs, strict=True):
+        assert torch.equal(a.grad, b.grad)
+    rescaled = not torch.equal(ours[1].grad, grads[1])
+    assert rescaled == (max_norm < 1)
+
+
+def test_clip_grad_norm_of_a_nan_gradient_is_nan_as_in_torch():
+    from sklearn_rnn._training import clip_grad_norm
+
+    p = torch.nn.Parameter(torch.zeros(3))
+    p.grad = torch.tensor([1.0, float("nan"), 2.0])
+    clip_grad_norm([p], 5.0)
+    assert torch.isnan(p.grad).all()
+
+
+class EvalAfterEachBatch(Callback):
+    """Puts the recurrent layer (not the whole module) in eval mode after every
+    batch, and records the mode it is in when it runs during training."""
+
+    def initialize(self):
+        self.modes = []
+        return self
+
+    @staticmethod
+    def _rnn(net):
+        return next(m for m in net.module_.modules() if isinstance(m, torch.nn.RNNBase))
+
+    def on_train_begin(self, net, **kwargs):
+        rnn = self._rnn(net)
+        rnn.register_forward_pre_hook(lambda m, args: self.modes.append(m.training))
+
+    def on_batch_end(self, net, training, **kwargs):
+        if training:
+            self._rnn(net).eval()
+
+
+def test_every_training_step_runs_every_layer_in_training_mode():
+    X, signal = sign_task(n=24)
+    watch = EvalAfterEachBatch()
+    RNNClassifier(callbacks=[watch], batch_size=8, **FAST, **PLAIN).fit(X, signal > 0)
+    assert len(watch.modes) == 3 * 3
+    assert all(watch.modes)
+
+
 def test_clipping_is_on_by_default_and_reaches_the_net():
     default = RNNClassifier().clip_grad_norm
     assert default is not None and 0 < default < np.inf
@@ -1162,3 +1223,15 @@ def test_warnings_point_at_the_user_s_call():
     with pytest.warns(UserWarning, match="mixed_precision") as caught:
         RNNClassifier(mixed_precision=True, **FAST).fit(X, signal > 0)
     assert any(w.filename == __file__ for w in caught)
+
+
+@pytest.mark.parametrize("flush", [True, False])
+def test_the_denormal_probe_reads_the_thread_s_mode(flush):
+    from sklearn_rnn._training import _flushing_denormals
+
+    torch.set_flush_denormal(flush)
+    try:
+        tiny = torch.tensor([1e-39], dtype=torch.float32)
+        assert _flushing_denormals() == ((tiny * 1.0).item() == 0.0) == flush
+    finally:
+        torch.set_flush_denormal(False)
