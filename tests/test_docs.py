@@ -10,6 +10,7 @@ The blocks use small settings themselves (tiny data, a few epochs), so they do n
 depend on ``SKLEARN_RNN_FAST``; torch runs on one thread (see conftest.py).
 """
 
+import importlib
 import re
 import sys
 import warnings
@@ -112,3 +113,53 @@ def test_relative_page_links_resolve():
             if "://" in target:
                 continue
             assert (page.parent / target).is_file(), f"{page.name}: {target}"
+
+
+def _gallery_warnings():
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        return importlib.import_module("gallery_warnings")
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+
+
+def test_gallery_warning_text_is_found():
+    gallery_warnings = _gallery_warnings()
+    shown = warnings.formatwarning(
+        "max_iter=5 epochs ran", ConvergenceWarning, "/build/examples/plot_a.py", 72
+    )
+    page = (
+        "The expected ``ConvergenceWarning`` is silenced here.\n\n"
+        ".. code-block:: none\n\n"
+        "    0.941\n"
+        f"    {shown}"
+        "    /venv/torch/nn/modules/rnn.py:123: UserWarning: dropout is ignored\n"
+    )
+    assert gallery_warnings.warning_lines(page) == [
+        "/build/examples/plot_a.py:72: ConvergenceWarning: max_iter=5 epochs ran",
+        "/venv/torch/nn/modules/rnn.py:123: UserWarning: dropout is ignored",
+    ]
+    assert gallery_warnings.warning_lines(page.split(".. code-block")[0]) == []
+
+
+def test_gallery_page_with_warning_text_fails_the_build(tmp_path):
+    """Under ``-W`` (the README's and CI's docs command), a gallery page showing
+    warning text fails the build; a page outside the gallery is not checked."""
+    build_main = pytest.importorskip("sphinx.cmd.build").build_main
+    src = tmp_path / "src"
+    (src / "auto_examples").mkdir(parents=True)
+    (src / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
+        "extensions = ['gallery_warnings']\n"
+    )
+    shown = "    /x/plot_a.py:9: ConvergenceWarning: too few epochs\n"
+    page = "A\n=\n\n.. code-block:: none\n\n" + shown
+    (src / "index.rst").write_text(
+        "Index\n=====\n\n.. toctree::\n\n   auto_examples/plot_a\n   notes\n"
+    )
+    (src / "notes.rst").write_text(page.replace("A\n=", "Notes\n====="))
+    (src / "auto_examples" / "plot_a.rst").write_text(page)
+    args = ["-W", "-q", "-b", "html", str(src), str(tmp_path / "out")]
+    assert build_main(args) != 0
+    (src / "auto_examples" / "plot_a.rst").write_text(page.replace(shown, "    0.9\n"))
+    assert build_main(["-E", *args]) == 0
