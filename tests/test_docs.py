@@ -10,6 +10,7 @@ The blocks use small settings themselves (tiny data, a few epochs), so they do n
 depend on ``SKLEARN_RNN_FAST``; torch runs on one thread (see conftest.py).
 """
 
+import ast
 import importlib
 import re
 import sys
@@ -113,6 +114,40 @@ def test_relative_page_links_resolve():
             if "://" in target:
                 continue
             assert (page.parent / target).is_file(), f"{page.name}: {target}"
+
+
+EXAMPLES = sorted((DOCS.parent / "examples").glob("*.py"))
+
+
+def _catches_import_error(node):
+    return any(
+        isinstance(name, ast.Name) and name.id in ("ImportError", "ModuleNotFoundError")
+        for handler in node.handlers
+        for name in ast.walk(handler.type or ast.Name("BaseException"))
+    )
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_examples_import_matplotlib_optionally(example):
+    """matplotlib is the ``plot`` extra: an example without it prints its results
+    and says what to install, instead of dying on an ImportError (the README's main
+    job installs the extra, a user's set-up may not)."""
+    tree = ast.parse(example.read_text(encoding="utf-8"))
+    guarded = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Try) and _catches_import_error(node)
+        for statement in node.body
+        for child in ast.walk(statement)
+    }
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        if any(name.split(".")[0] == "matplotlib" for name in names):
+            assert id(node) in guarded, f"{example.name}:{node.lineno}"
 
 
 def _gallery_warnings():
