@@ -151,6 +151,7 @@ def test_examples_import_matplotlib_optionally(example):
 
 
 def _gallery_warnings():
+    pytest.importorskip("sphinx")  # the docs extra
     sys.path.insert(0, str(DOCS / "_ext"))
     try:
         return importlib.import_module("gallery_warnings")
