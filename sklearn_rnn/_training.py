@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from copy import deepcopy
 
@@ -13,7 +14,13 @@ import numpy as np
 import torch
 from joblib import effective_n_jobs
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    LRScheduler,
+    PrintLog,
+    ProgressBar,
+)
 from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator, to_tensor
 from torch.utils.data import Dataset
@@ -342,6 +349,13 @@ class SequenceNet(NeuralNet):
         self.mixed_precision = mixed_precision
         self.seed = seed
 
+    def get_default_callbacks(self):
+        # skorch's PrintLog colours the best values with ANSI codes even in a file.
+        return [
+            (name, TerminalPrintLog() if name == "print_log" else callback)
+            for name, callback in super().get_default_callbacks()
+        ]
+
     def _amp_enabled(self) -> bool:
         return bool(self.mixed_precision) and str(self.device).startswith("cuda")
 
@@ -625,6 +639,30 @@ class ValidationScore(Callback):
         raw, targets = np.concatenate(self.outputs_), np.concatenate(self.targets_)
         self.outputs_, self.targets_ = [], []
         net.history.record("valid_score", float(self.score(raw, targets)))
+
+
+class TerminalPrintLog(PrintLog):
+    """skorch's per-epoch table (``verbose=1``), coloured only on a terminal.
+
+    skorch colours the best value of each column with ANSI escape codes whatever
+    the output; written to a file or a notebook log, they are garbage. Whether
+    ``sys.stdout`` is a terminal is asked at every epoch, where the line is printed.
+    """
+
+    def initialize(self):
+        super().initialize()
+        self.colour_ = False
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        isatty = getattr(sys.stdout, "isatty", None)
+        self.colour_ = bool(isatty is not None and isatty())
+        super().on_epoch_end(net, **kwargs)
+
+    def format_row(self, row, key, color):
+        if not self.colour_:
+            row = {k: v for k, v in row.items() if k != f"{key}_best"}
+        return super().format_row(row, key, color)
 
 
 def make_callbacks(

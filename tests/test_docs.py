@@ -10,6 +10,8 @@ The blocks use small settings themselves (tiny data, a few epochs), so they do n
 depend on ``SKLEARN_RNN_FAST``; torch runs on one thread (see conftest.py).
 """
 
+import ast
+import importlib
 import re
 import sys
 import warnings
@@ -112,3 +114,88 @@ def test_relative_page_links_resolve():
             if "://" in target:
                 continue
             assert (page.parent / target).is_file(), f"{page.name}: {target}"
+
+
+EXAMPLES = sorted((DOCS.parent / "examples").glob("*.py"))
+
+
+def _catches_import_error(node):
+    return any(
+        isinstance(name, ast.Name) and name.id in ("ImportError", "ModuleNotFoundError")
+        for handler in node.handlers
+        for name in ast.walk(handler.type or ast.Name("BaseException"))
+    )
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_examples_import_matplotlib_optionally(example):
+    """matplotlib is the ``plot`` extra: an example without it prints its results
+    and says what to install, instead of dying on an ImportError (the README's main
+    job installs the extra, a user's set-up may not)."""
+    tree = ast.parse(example.read_text(encoding="utf-8"))
+    guarded = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Try) and _catches_import_error(node)
+        for statement in node.body
+        for child in ast.walk(statement)
+    }
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            names = [node.module or ""]
+        if any(name.split(".")[0] == "matplotlib" for name in names):
+            assert id(node) in guarded, f"{example.name}:{node.lineno}"
+
+
+def _gallery_warnings():
+    pytest.importorskip("sphinx")  # the docs extra
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        return importlib.import_module("gallery_warnings")
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+
+
+def test_gallery_warning_text_is_found():
+    gallery_warnings = _gallery_warnings()
+    shown = warnings.formatwarning(
+        "max_iter=5 epochs ran", ConvergenceWarning, "/build/examples/plot_a.py", 72
+    )
+    page = (
+        "The expected ``ConvergenceWarning`` is silenced here.\n\n"
+        ".. code-block:: none\n\n"
+        "    0.941\n"
+        f"    {shown}"
+        "    /venv/torch/nn/modules/rnn.py:123: UserWarning: dropout is ignored\n"
+    )
+    assert gallery_warnings.warning_lines(page) == [
+        "/build/examples/plot_a.py:72: ConvergenceWarning: max_iter=5 epochs ran",
+        "/venv/torch/nn/modules/rnn.py:123: UserWarning: dropout is ignored",
+    ]
+    assert gallery_warnings.warning_lines(page.split(".. code-block")[0]) == []
+
+
+def test_gallery_page_with_warning_text_fails_the_build(tmp_path):
+    """Under ``-W`` (the README's and CI's docs command), a gallery page showing
+    warning text fails the build; a page outside the gallery is not checked."""
+    build_main = pytest.importorskip("sphinx.cmd.build").build_main
+    src = tmp_path / "src"
+    (src / "auto_examples").mkdir(parents=True)
+    (src / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(DOCS / '_ext')!r})\n"
+        "extensions = ['gallery_warnings']\n"
+    )
+    shown = "    /x/plot_a.py:9: ConvergenceWarning: too few epochs\n"
+    page = "A\n=\n\n.. code-block:: none\n\n" + shown
+    (src / "index.rst").write_text(
+        "Index\n=====\n\n.. toctree::\n\n   auto_examples/plot_a\n   notes\n"
+    )
+    (src / "notes.rst").write_text(page.replace("A\n=", "Notes\n====="))
+    (src / "auto_examples" / "plot_a.rst").write_text(page)
+    args = ["-W", "-q", "-b", "html", str(src), str(tmp_path / "out")]
+    assert build_main(args) != 0
+    (src / "auto_examples" / "plot_a.rst").write_text(page.replace(shown, "    0.9\n"))
+    assert build_main(["-E", *args]) == 0

@@ -3,6 +3,8 @@ validation split, the plateau stop, sample and class weights, warm start, partia
 optimizers, weight decay, gradient clipping, the learning-rate schedule, user callbacks,
 verbosity, Ctrl-C, pickling and mixed precision."""
 
+import contextlib
+import io
 import pickle
 import warnings
 
@@ -1027,6 +1029,34 @@ def test_verbose_one_prints_a_line_per_epoch(capsys):
     assert "train_loss" in out
     assert "valid_loss" not in out
     assert len(_epoch_lines(out)) == reg.n_iter_
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_verbose_one_colours_only_on_a_terminal(tmp_path):
+    """skorch's ANSI colour codes (the best value of each column) go to a terminal,
+    not into a file or a captured stream."""
+    X, y = noisy_task(seed=1)
+    params = dict(EARLY, random_state=1, verbose=1)
+    path = tmp_path / "log.txt"
+    with path.open("w") as file, contextlib.redirect_stdout(file):
+        clf = RNNClassifier(**params).fit(X, y)
+    written = path.read_text()
+    captured = io.StringIO()
+    with contextlib.redirect_stdout(captured):
+        RNNClassifier(**params).fit(X, y)
+    terminal = _Terminal()
+    with contextlib.redirect_stdout(terminal):
+        RNNClassifier(**params).fit(X, y)
+    assert len(_epoch_lines(written)) == clf.n_iter_
+    assert "\x1b[" not in written
+    assert "\x1b[" not in captured.getvalue()
+    assert "\x1b[" in terminal.getvalue()
+    for column in ("train_loss", "valid_loss", "valid_score"):
+        assert column in written.splitlines()[0]
 
 
 @pytest.mark.parametrize("early_stopping", [False, True])
