@@ -232,5 +232,7 @@ def test_bagging_and_permutation_importance_work_on_2d_series():
 
 def test_bagging_rejects_3d_input_with_scikit_learns_error():
     X, y = _sequences("3d")
-    with pytest.raises(ValueError, match=r"dim 3\. .*expected <= 2|dim <= 2 is required"):
+    with pytest.raises(
+        ValueError, match=r"dim 3\. .*expected <= 2|dim <= 2 is required"
+    ):
         BaggingClassifier(RNNClassifier(**SMALL), n_estimators=2).fit(X, y)
