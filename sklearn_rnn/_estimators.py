@@ -208,8 +208,8 @@ _PARAMETERS_END_DOC = """
         :func:`joblib.parallel_config` context, -1 all the CPUs this process may
         use, -2 all but one (scikit-learn's meaning). One thread is the default
         because a second one collapses as soon as another process wants a core
-        (the README's main job took 15x longer with two threads on a busy 2-core
-        machine; on a quiet one, two threads were up to 1.4x faster;
+        (on 2 cores beside one busy process, the README's main job took 3.5x longer
+        with two threads; on an idle machine two threads were 1.35x faster;
         ``benchmarks/bench_threads.py``), and because ``GridSearchCV(n_jobs=k)``
         then runs ``k`` fits on ``k`` cores without oversubscribing them. Raise it
         for one large model on an idle many-core machine. It has no effect on
