@@ -189,13 +189,7 @@ def _looks_like_text(values) -> bool:
     return len(head) > 0 and all(isinstance(v, (str, bytes)) for v in head)
 
 
-def _refuse_unsupported(X, what: str = "X") -> None:
-    """Raise a clear error for inputs that would otherwise be misread silently.
-
-    Masked arrays (their mask would be dropped), dates and durations (they would be
-    read as counts since the epoch), complex numbers (the imaginary part would be
-    dropped) and text in an array or Series (it would get a reshaping advice).
-    """
+def _refuse_masked(X, what: str) -> None:
     if isinstance(X, np.ma.MaskedArray):
         raise TypeError(
             f"{what} is a masked array, whose mask would be ignored. Mark padding "
@@ -203,6 +197,16 @@ def _refuse_unsupported(X, what: str = "X") -> None:
             "all NaN are padding), or pass the sequences as a list of arrays of "
             "their own lengths."
         )
+
+
+def _refuse_unsupported(X, what: str = "X") -> None:
+    """Raise a clear error for inputs that would otherwise be misread silently.
+
+    Masked arrays (their mask would be dropped), dates and durations (they would be
+    read as counts since the epoch), complex numbers (the imaginary part would be
+    dropped) and text in an array or Series (it would get a reshaping advice).
+    """
+    _refuse_masked(X, what)
     dtype = getattr(X, "dtype", None)
     if dtype is not None:  # pandas' own dtypes (e.g. StringDtype) have a kind too
         kinds = {getattr(dtype, "kind", "O")}
@@ -242,8 +246,10 @@ def _as_array_or_ragged(X) -> np.ndarray | list[np.ndarray]:
             raise TypeError("X looks like a list of strings. " + _TEXT_HINT)
         if not X:
             return []
+        # Masks are lost by np.asarray; the values' types are checked after it,
+        # on the stacked array or (ragged) on each sequence.
         for i, item in enumerate(X):
-            _refuse_unsupported(item, what=f"Sequence {i} of X")
+            _refuse_masked(item, what=f"Sequence {i} of X")
         try:
             arr = np.asarray(X)
         except ValueError:  # sequences of different lengths or shapes
