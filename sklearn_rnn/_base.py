@@ -31,7 +31,7 @@ from ._data import (
     row_chunks,
     to_sequences,
 )
-from ._network import CELLS, INPUT_SCALINGS, POOLINGS
+from ._network import CELLS, INPUT_SCALINGS, POOLINGS, SequenceNetwork
 from ._persistence import is_net_state, net_from_state, net_to_state
 from ._training import (
     FUSED_OPTIMIZERS,
@@ -278,8 +278,11 @@ class BaseRNN(BaseEstimator):
         """Labels to stratify the validation split on (None: no stratification)."""
         return None
 
-    def _sample_weight(self, y, sample_weight, n_samples: int) -> np.ndarray | None:
-        """The training weight of each sample, or None when all are equal."""
+    def _sample_weight(
+        self, y_train, sample_weight, n_samples: int
+    ) -> np.ndarray | None:
+        """The training weight of each sample (``y_train``: the encoded targets),
+        or None when all are equal."""
         if sample_weight is None:
             return None
         weights = _check_sample_weight(
@@ -363,6 +366,17 @@ class BaseRNN(BaseEstimator):
     # Fitting and prediction
     # ----------------------------------------------------------------------------------
 
+    #: Whether the targets are one per step (:class:`SequenceDataset`'s ``per_step``).
+    _per_step = False
+
+    def _network_class(self) -> type:
+        """The torch module trained: the encoder with this estimator's head."""
+        return SequenceNetwork
+
+    def _predict_outputs(self, seqs: Sequences, batch_size: int):
+        """The raw outputs of the fitted network for ``seqs``, in input order."""
+        return predict_raw(self.net_, seqs, batch_size)
+
     def _fit(self, X, y, sample_weight=None, *, partial: bool = False):
         """Train on ``(X, y)``: from scratch, or continuing the fitted net.
 
@@ -378,8 +392,8 @@ class BaseRNN(BaseEstimator):
         seqs = self._check_X(X, reset=first)
         y_train, n_outputs = self._encode_y(y, reset=first)
         self._check_n_samples(seqs, y_train)
-        weights = self._sample_weight(y, sample_weight, len(seqs))
-        data = SequenceDataset(seqs, y_train, weights)
+        weights = self._sample_weight(y_train, sample_weight, len(seqs))
+        data = SequenceDataset(seqs, y_train, weights, per_step=self._per_step)
         # The first fit resolves the "auto" choices on its data and keeps the
         # training set's statistics; a continuation reuses both, so only a change of
         # an explicit setting counts as a change of the network.
@@ -447,8 +461,9 @@ class BaseRNN(BaseEstimator):
         config = {**module_kwargs, "front_end": architecture["front_end"]}
         optimizer_kwargs = self._optimizer_kwargs()
         if first:
-            check_network_fits(module_kwargs, self.device_)
+            check_network_fits(self._network_class(), module_kwargs, self.device_)
             self.net_ = build_net(
+                module=self._network_class(),
                 module_kwargs=module_kwargs,
                 criterion=self._criterion(),
                 criterion_kwargs=self._criterion_kwargs(),
@@ -521,9 +536,6 @@ class BaseRNN(BaseEstimator):
         and the training set's per-channel statistics. ``previous`` (the first
         fit's, when continuing it) supplies the data-dependent ones."""
         numeric = seqs.kind == "numeric"
-        pooling = self.pooling
-        if pooling == "auto":
-            pooling = "mean_max" if numeric else "last"
         front_end = self.front_end
         if front_end == "auto":
             front_end = "conv" if numeric else "none"
@@ -545,13 +557,10 @@ class BaseRNN(BaseEstimator):
         if stride == "auto" and previous is not None and previous["conv_filters"]:
             stride = previous["conv_stride"]
         elif stride == "auto":
-            longest = int(seqs.lengths.max(initial=1))
-            stride = int(
-                np.clip(round(longest / _AUTO_CONV_STEPS), 1, _AUTO_MAX_STRIDE)
-            )
+            stride = self._auto_conv_stride(seqs)
         architecture = {
+            **self._head_architecture(seqs),
             "front_end": front_end,
-            "pooling": pooling,
             "conv_filters": filters if front_end == "conv" else (),
             "conv_kernel_sizes": kernels if front_end == "conv" else (),
             "conv_stride": stride if front_end == "conv" else 1,
@@ -567,6 +576,18 @@ class BaseRNN(BaseEstimator):
             architecture["input_mean"] = tuple(float(v) for v in mean)
             architecture["input_scale"] = tuple(float(v) for v in scale)
         return architecture
+
+    def _head_architecture(self, seqs: Sequences) -> dict:
+        """The head's settings of this fit (its "auto" choices resolved)."""
+        pooling = self.pooling
+        if pooling == "auto":
+            pooling = "mean_max" if seqs.kind == "numeric" else "last"
+        return {"pooling": pooling}
+
+    def _auto_conv_stride(self, seqs: Sequences) -> int:
+        """``conv_stride="auto"``: leave the longest sequence about 64 steps."""
+        longest = int(seqs.lengths.max(initial=1))
+        return int(np.clip(round(longest / _AUTO_CONV_STEPS), 1, _AUTO_MAX_STRIDE))
 
     def _warn_if_not_converged(self, epochs: int) -> None:
         """Warn when the fit learned nothing (its best monitored loss is no lower
@@ -742,7 +763,8 @@ class BaseRNN(BaseEstimator):
             self.device_ = str(net.device)
 
     def _forward(self, X) -> np.ndarray:
-        """Raw network outputs for ``X`` in input order (float64)."""
+        """Raw network outputs for ``X`` in input order (float64): an array, or
+        one array per sequence for per-step outputs."""
         check_is_fitted(self)
         batch_size = max(self.net_.batch_size, _MIN_PREDICT_BATCH)
         parts = []
@@ -755,7 +777,9 @@ class BaseRNN(BaseEstimator):
             # unknown ids) never copies more than a chunk of a large data set.
             for chunk in row_chunks(X, batch_size * _PREDICT_CHUNK_BATCHES):
                 seqs = self._check_X(chunk, reset=False)
-                parts.append(predict_raw(self.net_, seqs, batch_size))
+                parts.append(self._predict_outputs(seqs, batch_size))
+        if isinstance(parts[0], list):  # one array per sequence
+            return [a for part in parts for a in part]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def __sklearn_tags__(self):

@@ -18,11 +18,14 @@ import torch
 from sklearn.utils.validation import check_array
 
 __all__ = [
+    "IGNORED_STEP",
     "INPUT_TYPES",
     "ROW_BLOCK",
+    "CharTable",
     "Sequences",
     "channel_statistics",
     "inference_batches",
+    "pad_step_targets",
     "row_chunks",
     "to_sequences",
     "training_batches",
@@ -42,6 +45,59 @@ ROW_BLOCK = 16
 PAD_ID = 0
 OOV_ID = 1
 
+#: The target of a padded step in per-step targets: the loss and the scores skip it
+#: (``torch.nn.CrossEntropyLoss``'s default ``ignore_index``).
+IGNORED_STEP = -100
+
+
+@dataclass(frozen=True)
+class CharTable:
+    """The characters of each token of a :class:`Sequences` of token ids.
+
+    Tokens are stored once per distinct word (type), so a batch's character encoder
+    runs on each word it holds once.
+
+    Attributes
+    ----------
+    type_index : ndarray of shape (n, max_len), int64
+        The row of ``chars`` of each token (0, the empty word, at padding).
+    chars : ndarray of shape (n_types, max_chars), int64
+        Character ids of each word type, left-aligned and padded with 0; row 0 is
+        the empty word.
+    char_lengths : ndarray of shape (n_types,), int64
+        The number of characters of each word type.
+    """
+
+    type_index: np.ndarray
+    chars: np.ndarray
+    char_lengths: np.ndarray
+
+    def take(self, index: np.ndarray) -> CharTable:
+        return replace(self, type_index=self.type_index[index])
+
+    def batch(self, index: np.ndarray, width: int, n_rows: int) -> dict:
+        """The character input of the sequences at ``index``: the distinct word
+        types they hold (padded with empty words to whole row blocks, so the
+        character encoder's output for a word does not depend on the batch), and
+        the index of each token's type among them."""
+        types, inverse = np.unique(self.type_index[index, :width], return_inverse=True)
+        inverse = inverse.reshape(len(index), width)
+        if n_rows > len(index):
+            inverse = np.concatenate(
+                [inverse, np.zeros((n_rows - len(index), width), inverse.dtype)]
+            )
+        n_types = -(-len(types) // ROW_BLOCK) * ROW_BLOCK
+        char_lengths = np.zeros(n_types, dtype=np.int64)
+        char_lengths[: len(types)] = self.char_lengths[types]
+        n_chars = max(int(char_lengths.max(initial=0)), 1)
+        chars = np.zeros((n_types, n_chars), dtype=np.int64)
+        chars[: len(types)] = self.chars[types, :n_chars]
+        return {
+            "chars": torch.from_numpy(chars),
+            "char_lengths": torch.from_numpy(char_lengths),
+            "char_index": torch.from_numpy(np.ascontiguousarray(inverse)),
+        }
+
 
 @dataclass(frozen=True)
 class Sequences:
@@ -58,12 +114,15 @@ class Sequences:
         How ``values`` is to be read.
     table_width : int or None
         The number of columns when the input was a 2D table, else None.
+    chars : CharTable or None
+        Token input made from words: the characters of every token.
     """
 
     values: np.ndarray
     lengths: np.ndarray
     kind: str
     table_width: int | None = None
+    chars: CharTable | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)
@@ -74,7 +133,12 @@ class Sequences:
 
     def take(self, index: np.ndarray) -> Sequences:
         """The sequences at ``index`` (e.g. a validation split)."""
-        return replace(self, values=self.values[index], lengths=self.lengths[index])
+        return replace(
+            self,
+            values=self.values[index],
+            lengths=self.lengths[index],
+            chars=None if self.chars is None else self.chars.take(index),
+        )
 
     def batch(self, index: np.ndarray, n_rows: int | None = None) -> dict:
         """The sequences at ``index`` as torch tensors padded to their own longest.
@@ -92,10 +156,13 @@ class Sequences:
                 [values, np.zeros((extra, *values.shape[1:]), values.dtype)]
             )
             lengths = np.concatenate([lengths, np.zeros(extra, lengths.dtype)])
-        return {
+        out = {
             "X": torch.from_numpy(np.ascontiguousarray(values)),
             "lengths": torch.from_numpy(lengths),
         }
+        if self.chars is not None:
+            out.update(self.chars.batch(index, width, max(n_rows or 0, len(index))))
+        return out
 
 
 def channel_statistics(seqs: Sequences) -> tuple[np.ndarray, np.ndarray]:
@@ -109,6 +176,17 @@ def channel_statistics(seqs: Sequences) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("X holds only empty sequences; nothing to scale.")
     std = steps.std(axis=0)
     return steps.mean(axis=0), np.where(std > 10 * np.finfo(np.float64).eps, std, 1.0)
+
+
+def pad_step_targets(targets: list[np.ndarray], width: int | None = None) -> np.ndarray:
+    """Per-step integer targets as one ``(n, width)`` int64 block, left-aligned and
+    padded with :data:`IGNORED_STEP` (``width``: the longest, by default)."""
+    lengths = np.fromiter(map(len, targets), dtype=np.int64, count=len(targets))
+    width = max(int(lengths.max(initial=0)), 1) if width is None else width
+    out = np.full((len(targets), width), IGNORED_STEP, dtype=np.int64)
+    valid = np.arange(width)[None, :] < lengths[:, None]
+    out[valid] = np.concatenate(targets) if targets else []
+    return out
 
 
 #: Length bucketing draws batches from pools of this many batches' worth of samples.

@@ -24,6 +24,59 @@ def _usable(weights: np.ndarray | None) -> np.ndarray | None:
     return weights
 
 
+def class_weights(class_weight, classes: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The weight of each class of ``classes`` for ``class_weight`` (a dict or
+    "balanced"; ``y`` holds the class indices of the training targets), validated.
+
+    As :func:`~sklearn.utils.class_weight.compute_class_weight`: classes missing
+    from a dict weigh 1, and a key that is no class is an error unless every class
+    has a weight (so one dict serves folds that lack a class).
+    """
+    if class_weight == "balanced":
+        return compute_class_weight("balanced", classes=np.arange(len(classes)), y=y)
+    for key, value in class_weight.items():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+            raise TypeError(
+                f"class_weight[{key!r}] is {value!r}; class weights must be numbers."
+            )
+        if not (np.isfinite(value) and value >= 0):
+            raise ValueError(
+                f"class_weight[{key!r}] is {value!r}; class weights must be finite "
+                "and >= 0."
+            )
+    labels = classes.tolist()
+    missing = [c for c in labels if c not in class_weight]
+    unknown = [key for key in class_weight if key not in set(labels)]
+    if unknown and missing:
+        raise ValueError(
+            f"class_weight has keys {unknown!r} that are not classes of y; the "
+            f"classes are {labels!r} (those without a weight, {missing!r}, weigh "
+            "1). Check the keys' spelling and type."
+        )
+    weights = np.array([float(class_weight.get(c, 1.0)) for c in labels])
+    # Only ratios matter (the loss divides by the sum of the weights); at their
+    # scale, huge weights would overflow float32.
+    return weights / weights.max() if weights.max() > 0 else weights
+
+
+def weights_with_classes(
+    weights: np.ndarray | None, per_class: np.ndarray, y: np.ndarray, class_weight
+) -> np.ndarray:
+    """Sample weights (or None) times the class weight of each target in ``y``
+    (class indices), refusing weights that are all zero."""
+    from_class = per_class[y]
+    if not from_class.sum() > 0 or (
+        weights is not None and not (weights * from_class).sum() > 0
+    ):
+        raise ValueError(
+            f"class_weight={class_weight!r} gives every training sample a weight "
+            "of 0 (with "
+            "sample_weight, if passed): nothing can be learned. Give at least one "
+            "class present in y a positive weight."
+        )
+    return from_class if weights is None else weights * from_class
+
+
 _PARAMETERS_DOC = """
     Parameters
     ----------
@@ -526,56 +579,12 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
             )
         return np.searchsorted(self.classes_, y).astype(np.int64), len(self.classes_)
 
-    def _sample_weight(self, y, sample_weight, n_samples):
-        weights = super()._sample_weight(y, sample_weight, n_samples)
+    def _sample_weight(self, y_train, sample_weight, n_samples):
+        weights = super()._sample_weight(y_train, sample_weight, n_samples)
         if self.class_weight is None:
             return weights
-        y = column_or_1d(y)
-        per_class = self._class_weights(y)
-        from_class = per_class[np.searchsorted(self.classes_, y)]
-        if not from_class.sum() > 0 or (
-            weights is not None and not (weights * from_class).sum() > 0
-        ):
-            raise ValueError(
-                f"class_weight={self.class_weight!r} gives every training sample a "
-                "weight of 0 (with sample_weight, if passed): nothing can be learned. "
-                "Give at least one class present in y a positive weight."
-            )
-        return from_class if weights is None else weights * from_class
-
-    def _class_weights(self, y: np.ndarray) -> np.ndarray:
-        """The weight of each class of ``classes_``, validated.
-
-        As :func:`~sklearn.utils.class_weight.compute_class_weight`: classes
-        missing from a dict weigh 1, and a key that is no class is an error unless
-        every class has a weight (so one dict serves folds that lack a class).
-        """
-        if self.class_weight == "balanced":
-            return compute_class_weight("balanced", classes=self.classes_, y=y)
-        for key, value in self.class_weight.items():
-            if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
-                raise TypeError(
-                    f"class_weight[{key!r}] is {value!r}; class weights must be "
-                    "numbers."
-                )
-            if not (np.isfinite(value) and value >= 0):
-                raise ValueError(
-                    f"class_weight[{key!r}] is {value!r}; class weights must be "
-                    "finite and >= 0."
-                )
-        classes = self.classes_.tolist()
-        missing = [c for c in classes if c not in self.class_weight]
-        unknown = [key for key in self.class_weight if key not in set(classes)]
-        if unknown and missing:
-            raise ValueError(
-                f"class_weight has keys {unknown!r} that are not classes of y; the "
-                f"classes are {classes!r} (those without a weight, "
-                f"{missing!r}, weigh 1). Check the keys' spelling and type."
-            )
-        weights = np.array([float(self.class_weight.get(c, 1.0)) for c in classes])
-        # Only ratios matter (the loss divides by the sum of the weights); at their
-        # scale, huge weights would overflow float32.
-        return weights / weights.max() if weights.max() > 0 else weights
+        per_class = class_weights(self.class_weight, self.classes_, y_train)
+        return weights_with_classes(weights, per_class, y_train, self.class_weight)
 
     def _stratify_labels(self, y_train):
         return y_train

@@ -40,6 +40,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._data import OOV_ID
+
 CELLS = ("lstm", "gru", "rnn_tanh", "rnn_relu")
 POOLINGS = ("last", "mean", "max", "mean_max")
 INPUT_SCALINGS = ("both", "series", "dataset", "none")
@@ -260,6 +262,51 @@ class ConvFrontEnd(nn.Module):
         return h, lengths
 
 
+class CharEncoder(nn.Module):
+    """Each word's characters to one vector: a bidirectional LSTM over them, its
+    forward state after the last character joined to its backward state after the
+    first (Plank, Søgaard & Goldberg 2016; Lample et al. 2016).
+
+    A word's vector depends on its characters alone: the forward direction is
+    causal, and the backward one reads each word's valid characters reversed in
+    place, so the padding of the character block changes nothing.
+
+    Parameters
+    ----------
+    n_chars : int
+        Number of character ids (0 = padding, 1 = an unknown character).
+    embedding_dim, hidden_size : int
+        Size of the character embedding and of the LSTM's state (per direction);
+        the output has ``2 * hidden_size`` features.
+    device : str, optional
+        Where the parameters are created.
+    """
+
+    def __init__(self, n_chars: int, embedding_dim: int, hidden_size: int, device=None):
+        super().__init__()
+        self.embedding = nn.Embedding(
+            n_chars, embedding_dim, padding_idx=0, device=device
+        )
+        self.forward_rnn = _make_rnn("lstm", embedding_dim, hidden_size, device=device)
+        self.backward_rnn = _make_rnn("lstm", embedding_dim, hidden_size, device=device)
+        self.hidden_size = hidden_size
+        self.output_size = 2 * hidden_size
+
+    def forward(self, chars: torch.Tensor, char_lengths: torch.Tensor):
+        """``(n_words, n_chars)`` ids and their lengths -> ``(n_words, 2 * hidden)``;
+        an empty word gives zeros."""
+        h = self.embedding(chars)
+        out_fwd, _ = self.forward_rnn(h)
+        index = reverse_valid_index(char_lengths, h.shape[1])
+        out_bwd, _ = self.backward_rnn(_gather_steps(h, index))
+        rows = torch.arange(h.shape[0], device=h.device)
+        last = (char_lengths - 1).clamp(min=0)
+        # The backward direction's last step (in reversed order) is at the same
+        # position as the forward's: it has read the word from its end to its start.
+        both = torch.cat([out_fwd[rows, last], out_bwd[rows, last]], dim=-1)
+        return torch.where((char_lengths > 0).unsqueeze(1), both, 0.0)
+
+
 class SequenceEncoder(nn.Module):
     """Padded sequences to one output vector per (possibly downsampled) step.
 
@@ -286,6 +333,20 @@ class SequenceEncoder(nn.Module):
         The convolutional front end (none when empty); see :class:`ConvFrontEnd`.
     conv_stride : int
         Stride of the front end's first layer.
+    n_chars : int or None
+        Token input made from words: the number of character ids of a
+        :class:`CharEncoder` whose vector of each token is joined to its embedding
+        (None: no character features).
+    char_embedding_dim, char_hidden_size : int
+        The :class:`CharEncoder`'s sizes.
+    word_counts : sequence of float or None
+        Token input: how often each id occurred in the training set, for
+        ``word_dropout``.
+    word_dropout : float
+        While training, a token seen ``c`` times in the training set is read as
+        the unknown id with probability ``word_dropout / (word_dropout + c)``
+        (Kiperwasser & Goldberg 2016), so the embedding of the unknown id is
+        trained on the rare words it stands in for. 0 disables it.
     device : str, optional
         Where the parameters are created (``"meta"``: without storage, for
         :func:`initialize_parameters` to fill).
@@ -314,9 +375,16 @@ class SequenceEncoder(nn.Module):
         conv_filters: Sequence[int] = (),
         conv_kernel_sizes: Sequence[int] = (),
         conv_stride: int = 1,
+        n_chars: int | None = None,
+        char_embedding_dim: int = 32,
+        char_hidden_size: int = 32,
+        word_counts: Sequence[float] | None = None,
+        word_dropout: float = 0.0,
         device: str | None = None,
     ):
         super().__init__()
+        self.chars = None
+        self.word_dropout = word_dropout
         if vocab_size is None:
             self.embedding = None
             self.scaling = InputScaling(
@@ -329,6 +397,16 @@ class SequenceEncoder(nn.Module):
             )
             self.scaling = None
             input_size = embedding_dim
+            if n_chars is not None:
+                self.chars = CharEncoder(
+                    n_chars, char_embedding_dim, char_hidden_size, device
+                )
+                input_size += self.chars.output_size
+            if word_dropout > 0:
+                counts = torch.zeros(vocab_size)
+                if word_counts is not None:
+                    counts = torch.tensor(word_counts, dtype=torch.float32)
+                self.register_buffer("word_counts", counts)
         if conv_filters:
             self.front_end = ConvFrontEnd(
                 input_size, conv_filters, conv_kernel_sizes, conv_stride, device
@@ -356,13 +434,30 @@ class SequenceEncoder(nn.Module):
             else None
         )
 
-    def forward(self, X: torch.Tensor, lengths: torch.Tensor):
+    def forward(
+        self,
+        X: torch.Tensor,
+        lengths: torch.Tensor,
+        chars: torch.Tensor | None = None,
+        char_lengths: torch.Tensor | None = None,
+        char_index: torch.Tensor | None = None,
+    ):
         """Return the last layer's outputs ``(n, t', output_size)`` and the lengths
         ``(n,)`` of the sequences they hold (shorter than the input's after a
-        strided front end)."""
+        strided front end).
+
+        With character features, ``chars`` and ``char_lengths`` are the distinct
+        words of the batch (see :class:`CharEncoder`) and ``char_index`` ``(n, t)``
+        the row of each token's word among them.
+        """
         lengths = lengths.to(X.device)
         if self.embedding is not None:
+            if self.training and self.word_dropout > 0:
+                X = self._drop_words(X)
             h = self.embedding(X)
+            if self.chars is not None:
+                words = self.chars(chars, char_lengths)
+                h = torch.cat([h, words[char_index]], dim=-1)
         else:
             h = self.scaling(X, lengths)
         if self.front_end is not None:
@@ -378,8 +473,79 @@ class SequenceEncoder(nn.Module):
             h = out
         return h, lengths
 
+    def _drop_words(self, X: torch.Tensor) -> torch.Tensor:
+        """``X`` with each token replaced by the unknown id with probability
+        ``word_dropout / (word_dropout + count)`` (padding stays padding)."""
+        counts = self.word_counts[X]
+        p = self.word_dropout / (self.word_dropout + counts)
+        drop = torch.bernoulli(p, generator=self.generator).bool() & (X > OOV_ID)
+        return torch.where(drop, OOV_ID, X)
 
-class SequenceNetwork(nn.Module):
+
+class _EncoderNetwork(nn.Module):
+    """An encoder with a head, its parameters drawn from a seeded generator.
+
+    Subclasses build ``self.head`` in :meth:`build_head` from the encoder's output
+    size. With a ``seed``, every layer is built without storage (no random
+    numbers are drawn), then filled from a generator seeded with it (see
+    :func:`initialize_parameters`) instead of torch's global generator, which the
+    network then never touches: building it in one thread is unaffected by, and
+    does not affect, random numbers drawn in others.
+    """
+
+    def __init__(self, *, n_outputs: int, seed: int | None = None, **encoder_kwargs):
+        super().__init__()
+        device = None if seed is None else "meta"
+        self.encoder = SequenceEncoder(**encoder_kwargs, device=device)
+        self.head = self.build_head(n_outputs, device)
+        if seed is not None:
+            initialize_parameters(self, torch.Generator().manual_seed(seed))
+
+    def build_head(self, n_outputs: int, device) -> nn.Module:
+        raise NotImplementedError
+
+
+class StepNetwork(_EncoderNetwork):
+    """The encoder with a linear head at every step: ``(n, t, n_outputs)``.
+
+    Parameters
+    ----------
+    n_outputs : int
+        Number of outputs per step (classes).
+    head_dropout : float
+        Dropout on the last recurrent layer's outputs before the head, while
+        training (drawn from the encoder's generator).
+    seed : int, optional
+        See :class:`SequenceNetwork`.
+    **encoder_kwargs
+        The parameters of :class:`SequenceEncoder` (a strided front end would
+        shorten the steps and is refused).
+    """
+
+    def __init__(
+        self,
+        *,
+        n_outputs: int,
+        head_dropout: float = 0.0,
+        seed: int | None = None,
+        **encoder_kwargs,
+    ):
+        if encoder_kwargs.get("conv_stride", 1) != 1:
+            raise ValueError("A per-step head needs conv_stride=1.")
+        self.head_dropout = head_dropout
+        super().__init__(n_outputs=n_outputs, seed=seed, **encoder_kwargs)
+
+    def build_head(self, n_outputs, device):
+        return nn.Linear(self.encoder.output_size, n_outputs, device=device)
+
+    def forward(self, X, lengths, **chars) -> torch.Tensor:
+        h, _ = self.encoder(X, lengths, **chars)
+        if self.training:
+            h = dropout(h, self.head_dropout, self.encoder.generator)
+        return self.head(h)
+
+
+class SequenceNetwork(_EncoderNetwork):
     """The encoder, pooled to one vector per sequence, and a linear head.
 
     Parameters
@@ -407,21 +573,17 @@ class SequenceNetwork(nn.Module):
         seed: int | None = None,
         **encoder_kwargs,
     ):
-        super().__init__()
-        # With a seed, the layers are built without storage (no random numbers are
-        # drawn), then filled from the seeded generator.
-        device = None if seed is None else "meta"
-        self.encoder = SequenceEncoder(**encoder_kwargs, device=device)
         self.pooling = pooling
-        size = self.encoder.output_size
-        self.head = nn.Linear(
-            2 * size if pooling == "mean_max" else size, n_outputs, device=device
-        )
-        if seed is not None:
-            initialize_parameters(self, torch.Generator().manual_seed(seed))
+        super().__init__(n_outputs=n_outputs, seed=seed, **encoder_kwargs)
 
-    def forward(self, X: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
-        h, lengths = self.encoder(X, lengths)
+    def build_head(self, n_outputs, device):
+        size = self.encoder.output_size
+        return nn.Linear(
+            2 * size if self.pooling == "mean_max" else size, n_outputs, device=device
+        )
+
+    def forward(self, X: torch.Tensor, lengths: torch.Tensor, **chars) -> torch.Tensor:
+        h, lengths = self.encoder(X, lengths, **chars)
         return self.head(self._pool(h, lengths))
 
     def _pool(self, h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:

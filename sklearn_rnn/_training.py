@@ -25,7 +25,7 @@ from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator, to_tensor
 from torch.utils.data import Dataset
 
-from ._data import Sequences, inference_batches, training_batches
+from ._data import IGNORED_STEP, Sequences, inference_batches, training_batches
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -55,6 +55,10 @@ class SequenceDataset(Dataset):
     ``dataset[index_array]`` returns ``({"X": values, "lengths": lengths}, y)`` as
     tensors, the values padded to the batch's own longest sequence. With sample
     weights, ``y`` is the pair ``(targets, weights)``.
+
+    With ``per_step``, ``y`` is ``(n, max_len)``, one target per step
+    (:data:`~sklearn_rnn._data.IGNORED_STEP` at padding), and so are the weights
+    when given; a batch's targets and weights are cut to its width.
     """
 
     def __init__(
@@ -62,8 +66,10 @@ class SequenceDataset(Dataset):
         sequences: Sequences,
         y: np.ndarray | None = None,
         sample_weight: np.ndarray | None = None,
+        per_step: bool = False,
     ):
         self.sequences = sequences
+        self.per_step = per_step
         weight = (
             None if sample_weight is None else np.asarray(sample_weight, np.float32)
         )
@@ -82,10 +88,16 @@ class SequenceDataset(Dataset):
         X = self.sequences.batch(index)
         if self._y is None:
             return X, None
-        y = torch.from_numpy(self._y[index])
-        if self._weight is None:
-            return X, y
-        return X, (y, torch.from_numpy(self._weight[index]))
+        y, weight = self._y[index], self._weight
+        if self.per_step:  # cut to the batch's width
+            width = X["X"].shape[1]
+            y = np.ascontiguousarray(y[:, :width])
+        if weight is None:
+            return X, torch.from_numpy(y)
+        weight = weight[index]
+        if self.per_step:
+            weight = np.ascontiguousarray(weight[:, :width])
+        return X, (torch.from_numpy(y), torch.from_numpy(weight))
 
     def take(self, index: np.ndarray) -> SequenceDataset:
         """The part of the data set at ``index`` (e.g. a validation split)."""
@@ -93,6 +105,7 @@ class SequenceDataset(Dataset):
             self.sequences.take(index),
             None if self.y is None else self.y[index].numpy(),
             None if self.sample_weight is None else self.sample_weight[index].numpy(),
+            per_step=self.per_step,
         )
 
 
@@ -205,14 +218,15 @@ def device_memory(device: str) -> int | None:
         return None
 
 
-def check_network_fits(module_kwargs: dict, device: str) -> None:
-    """Refuse, before any allocation, a network whose training state cannot fit
-    in the device's memory (a ValueError naming the parameters that make it big),
-    instead of torch's allocator error or the process being killed."""
-    from ._network import SequenceNetwork
-
+def check_network_fits(
+    module: type[torch.nn.Module], module_kwargs: dict, device: str
+) -> None:
+    """Refuse, before any allocation, a ``module(**module_kwargs)`` whose training
+    state cannot fit in the device's memory (a ValueError naming the parameters
+    that make it big), instead of torch's allocator error or the process being
+    killed."""
     with torch.device("meta"):  # shapes only: nothing is allocated or drawn
-        module = SequenceNetwork(**module_kwargs)
+        module = module(**module_kwargs)
     parts = {
         name: sum(p.numel() for p in child.parameters())
         for name, child in module.encoder.named_children()
@@ -364,12 +378,27 @@ class SequenceNet(NeuralNet):
             target, weight = y_true
         else:
             target, weight = y_true, None
+        if y_pred.ndim == 3:
+            return self._per_step_loss(y_pred, target, weight)
         loss = self.criterion_(y_pred.float(), to_tensor(target, device=self.device))
         if loss.ndim > 1:  # one loss per output (multi-output regression)
             loss = loss.mean(dim=tuple(range(1, loss.ndim)))
         if weight is None:
             return loss.mean()
         weight = to_tensor(weight, device=self.device).to(loss.dtype)
+        return (loss * weight).sum() / weight.sum().clamp_min(1e-12)
+
+    def _per_step_loss(self, y_pred, target, weight):
+        """The mean loss over the valid steps of a batch (each weighted by its
+        weight, when given): ``(n, t, n_classes)`` outputs, ``(n, t)`` targets
+        holding ``IGNORED_STEP`` at padding, which adds nothing."""
+        target = to_tensor(target, device=self.device)
+        n, t = target.shape
+        loss = self.criterion_(y_pred.float().reshape(n * t, -1), target.reshape(-1))
+        valid = target.reshape(-1) != IGNORED_STEP
+        if weight is None:
+            return loss.sum() / valid.sum().clamp_min(1)
+        weight = to_tensor(weight, device=self.device).reshape(-1).to(loss.dtype)
         return (loss * weight).sum() / weight.sum().clamp_min(1e-12)
 
     def fit_loop(self, *args, **kwargs):
@@ -618,7 +647,8 @@ class ValidationScore(Callback):
 
     It reads the outputs of the validation pass skorch already makes for the
     validation loss, so the held-out set is run through the network once per epoch.
-    ``score(raw_outputs, targets)`` computes the score.
+    ``score(raw_outputs, targets)`` computes the score; with per-step outputs, on
+    the valid steps of all sequences, as rows.
     """
 
     def __init__(self, score):
@@ -631,9 +661,13 @@ class ValidationScore(Callback):
         if training:
             return
         _, y = unpack_data(batch)
-        target = y[0] if isinstance(y, (tuple, list)) else y
-        self.outputs_.append(y_pred.detach().float().cpu().numpy())
-        self.targets_.append(np.asarray(target))
+        target = np.asarray(y[0] if isinstance(y, (tuple, list)) else y)
+        outputs = y_pred.detach().float().cpu().numpy()
+        if outputs.ndim == 3:  # one output per step: score the valid steps
+            valid = target != IGNORED_STEP
+            outputs, target = outputs[valid], target[valid]
+        self.outputs_.append(outputs)
+        self.targets_.append(target)
 
     def on_epoch_end(self, net, **kwargs):
         raw, targets = np.concatenate(self.outputs_), np.concatenate(self.targets_)
@@ -747,6 +781,7 @@ def _silent(*args, **kwargs) -> None:
 
 def build_net(
     *,
+    module: type[torch.nn.Module],
     module_kwargs: dict,
     criterion: type[torch.nn.Module],
     criterion_kwargs: dict,
@@ -755,7 +790,8 @@ def build_net(
     device: str,
     **train_params,
 ) -> SequenceNet:
-    """A skorch net with sklearn_rnn's defaults, not skorch's.
+    """A skorch net training ``module(**module_kwargs)``, with sklearn_rnn's
+    defaults, not skorch's.
 
     ``train_params`` are the net's settings that may change between fits
     (``max_epochs``, ``batch_size``, ``train_split``, ``callbacks``, ``verbose``,
@@ -767,10 +803,8 @@ def build_net(
     initialisation, the shuffles and dropout (see :func:`derived_seeds`).
     """
     init_seed, shuffle_seed, _ = derived_seeds(train_params["seed"], 3)
-    from ._network import SequenceNetwork
-
     return SequenceNet(
-        module=SequenceNetwork,
+        module=module,
         module__seed=init_seed,
         **{f"module__{key}": value for key, value in module_kwargs.items()},
         criterion=criterion,
@@ -787,14 +821,15 @@ def build_net(
     )
 
 
-def predict_raw(net: NeuralNet, sequences: Sequences, batch_size: int) -> np.ndarray:
-    """Module outputs for every sequence, in input order, as float64.
+def _inference_outputs(
+    net: NeuralNet, sequences: Sequences, batch_size: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """``(index, outputs)`` of each prediction batch, the outputs as float32 numpy.
 
     Batches are length-sorted and padded to whole row blocks (see
     :data:`~sklearn_rnn._data.ROW_BLOCK`), so each row's output is independent of the
     others, and memory is bounded by one batch.
     """
-    out = None
     # What skorch's evaluation_step does (evaluation mode, no autograd, the module on
     # the batch), without its per-batch checks and conversions.
     net._set_training(False)
@@ -802,9 +837,28 @@ def predict_raw(net: NeuralNet, sequences: Sequences, batch_size: int) -> np.nda
     for index, n_rows in inference_batches(sequences.lengths, batch_size):
         batch = sequences.batch(index, n_rows=n_rows)
         with torch.no_grad():
-            result = module(batch["X"].to(device), batch["lengths"].to(device))
-        result = result[: len(index)].float().cpu().numpy()
+            result = module(**{key: t.to(device) for key, t in batch.items()})
+        yield index, result[: len(index)].float().cpu().numpy()
+
+
+def predict_raw(net: NeuralNet, sequences: Sequences, batch_size: int) -> np.ndarray:
+    """Module outputs for every sequence, in input order, as float64."""
+    out = None
+    for index, result in _inference_outputs(net, sequences, batch_size):
         if out is None:
             out = np.empty((len(sequences), result.shape[1]), dtype=np.float64)
         out[index] = result
+    return out
+
+
+def predict_steps(
+    net: NeuralNet, sequences: Sequences, batch_size: int
+) -> list[np.ndarray]:
+    """Per-step module outputs: one float64 ``(length, n_outputs)`` array per
+    sequence, in input order."""
+    out = [None] * len(sequences)
+    lengths = sequences.lengths
+    for index, result in _inference_outputs(net, sequences, batch_size):
+        for row, i in enumerate(index.tolist()):
+            out[i] = result[row, : lengths[i]].astype(np.float64)
     return out
