@@ -1,19 +1,24 @@
-"""Readers for the UCR/UEA ``.ts`` time-series format and bundled-data loaders.
+"""Readers for the UCR/UEA ``.ts`` and CoNLL-U formats, and bundled-data loaders.
 
-The reader is dependency-free (NumPy only): it never imports pandas, sktime or
-aeon. The loaders find the ``.ts`` files that the sktime and aeon wheels ship,
-without importing those packages, and never touch the network.
+The readers are dependency-free (NumPy and the standard library only): they never
+import pandas, sktime, aeon or conllu. The loaders find the ``.ts`` files that the
+sktime and aeon wheels ship, without importing those packages, and never touch
+the network.
 """
 
 from __future__ import annotations
 
+import errno
+import gzip
 import importlib.util
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
 
 __all__ = [
+    "load_conllu",
     "load_gunpoint",
     "load_japanese_vowels",
     "load_ts",
@@ -529,3 +534,244 @@ def load_gunpoint(
     ((2, 3, 1), ['1', '2'])
     """
     return load_ucr_uea("GunPoint", split, data_home=data_home)
+
+
+# ---------------------------------------------------------------------------
+# CoNLL-U (Universal Dependencies)
+# ---------------------------------------------------------------------------
+
+#: The ten CoNLL-U fields, in file order (https://universaldependencies.org/format.html).
+CONLLU_COLUMNS = (
+    "id",
+    "form",
+    "lemma",
+    "upos",
+    "xpos",
+    "feats",
+    "head",
+    "deprel",
+    "deps",
+    "misc",
+)
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _conllu_column_index(value: object, argname: str) -> int:
+    """The 0-based field index that ``value`` (a name or an int) designates."""
+    names = ", ".join(repr(name) for name in CONLLU_COLUMNS)
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key in CONLLU_COLUMNS:
+            return CONLLU_COLUMNS.index(key)
+        raise ValueError(
+            f"{argname} must be one of the CoNLL-U field names {names} "
+            f"(case-insensitive) or an int from 0 to 9, got {argname}={value!r}"
+        )
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(
+            f"{argname} must be a CoNLL-U field name such as 'upos' (a str) or a "
+            f"field index from 0 to 9 (an int), got {type(value).__name__}"
+        )
+    if not 0 <= value < len(CONLLU_COLUMNS):
+        raise ValueError(
+            f"{argname} must be a field index from 0 to 9 (0 is ID, 1 FORM, 3 "
+            f"UPOS, ...) or one of the field names {names}, got {argname}={value!r}"
+        )
+    return int(value)
+
+
+def _read_conllu_text(path: str) -> str:
+    """The decoded text of a plain or gzip-compressed UTF-8 file."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            errno.ENOENT, "CoNLL-U file not found (check the path)", path
+        ) from None
+    if data[:2] == _GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ValueError(
+                f"{path}: starts like a gzip file but could not be decompressed "
+                f"({exc}); the file may be truncated or corrupt"
+            ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        lineno = data.count(b"\n", 0, exc.start) + 1
+        raise ValueError(
+            f"{path}, line {lineno}: not valid UTF-8 ({exc.reason} at byte "
+            f"{exc.start}); CoNLL-U files must be UTF-8 encoded, re-encode it "
+            "(e.g. with iconv) before loading"
+        ) from None
+
+
+def load_conllu(
+    path: str | os.PathLike[str],
+    column: str | int = "upos",
+    *,
+    words_column: str | int = "form",
+    skip_multiword: bool = True,
+) -> tuple[list[list[str]], list[list[str]]]:
+    """Read a CoNLL-U file (Universal Dependencies) into words and per-word labels.
+
+    The format (https://universaldependencies.org/format.html) has one line per
+    word with ten tab-separated fields, ``ID FORM LEMMA UPOS XPOS FEATS HEAD
+    DEPREL DEPS MISC``; lines starting with ``#`` are comments; sentences are
+    separated by blank lines. Multiword token lines (an ID range such as
+    ``3-4``, e.g. English *don't*, followed by its syntactic words 3 and 4) are
+    skipped by default, and empty nodes (a decimal ID such as ``8.1``) always
+    are, so each sentence is its sequence of syntactic words, as the treebanks'
+    published word counts and the UPOS/XPOS tags count them.
+
+    The file may be gzip-compressed (recognised by its first bytes, whatever its
+    name) and must be UTF-8; a byte-order mark and Windows line endings are
+    accepted, and the last sentence needs no blank line after it. Sentences are
+    returned in file order. Nothing is ever downloaded.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``.conllu`` (or ``.conllu.gz``) file to read.
+    column : str or int, default="upos"
+        The field that gives the labels: a field name, case-insensitive
+        (``"id"``, ``"form"``, ``"lemma"``, ``"upos"``, ``"xpos"``,
+        ``"feats"``, ``"head"``, ``"deprel"``, ``"deps"``, ``"misc"``), or its
+        0-based index (``3`` is UPOS).
+    words_column : str or int, default="form"
+        The field that gives the words, named or indexed as ``column``; for
+        instance ``"lemma"`` to get lemmas instead of word forms.
+    skip_multiword : bool, default=True
+        Skip the multiword token lines. When False, each is kept, in its place
+        just before the syntactic words it spans, with its fields as written
+        (its FORM is the surface token, its other fields are usually ``_``), so
+        its text then appears twice: as the token and as its words.
+
+    Returns
+    -------
+    words : list of list of str
+        One list per sentence, the ``words_column`` field of each word.
+    labels : list of list of str
+        One list per sentence, the ``column`` field of each word, as written
+        (``"_"`` where the field is unspecified); ``labels[i]`` has the length
+        of ``words[i]``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    ValueError
+        If ``column`` or ``words_column`` is not a field name or index (the
+        message lists the valid ones); if a line does not have exactly ten
+        tab-separated fields or has an invalid ID (the message names the file
+        and the line, and shows it); if the file is not UTF-8 or is a damaged
+        gzip file; or if it holds no sentence.
+    TypeError
+        If ``path``, ``column``, ``words_column`` or ``skip_multiword`` has the
+        wrong type.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_rnn._datasets import load_conllu
+    >>> text = '''# sent_id = 1
+    ... # text = I don't know.
+    ... 1\\tI\\tI\\tPRON\\tPRP\\t_\\t4\\tnsubj\\t_\\t_
+    ... 2-3\\tdon't\\t_\\t_\\t_\\t_\\t_\\t_\\t_\\t_
+    ... 2\\tdo\\tdo\\tAUX\\tVBP\\t_\\t4\\taux\\t_\\t_
+    ... 3\\tn't\\tnot\\tPART\\tRB\\t_\\t4\\tadvmod\\t_\\t_
+    ... 4\\tknow\\tknow\\tVERB\\tVB\\t_\\t0\\troot\\t_\\tSpaceAfter=No
+    ... 5\\t.\\t.\\tPUNCT\\t.\\t_\\t4\\tpunct\\t_\\t_
+    ...
+    ... # sent_id = 2
+    ... 1\\tYes\\tyes\\tINTJ\\tUH\\t_\\t0\\troot\\t_\\t_
+    ... '''
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "toy.conllu"
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     words, tags = load_conllu(path)
+    ...     _, heads = load_conllu(path, "head")
+    >>> words
+    [['I', 'do', "n't", 'know', '.'], ['Yes']]
+    >>> tags
+    [['PRON', 'AUX', 'PART', 'VERB', 'PUNCT'], ['INTJ']]
+    >>> heads
+    [['4', '4', '4', '0', '4'], ['0']]
+    """
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise TypeError(
+            "path must be a str or os.PathLike naming a CoNLL-U file, got "
+            f"{type(path).__name__}"
+        ) from None
+    label_index = _conllu_column_index(column, "column")
+    word_index = _conllu_column_index(words_column, "words_column")
+    if not isinstance(skip_multiword, (bool, np.bool_)):
+        raise TypeError(
+            "skip_multiword must be True or False, got "
+            f"{type(skip_multiword).__name__} {skip_multiword!r}"
+        )
+    n_fields = len(CONLLU_COLUMNS)
+
+    text = _read_conllu_text(path)
+    words: list[list[str]] = []
+    labels: list[list[str]] = []
+    sentence_words: list[str] = []
+    sentence_labels: list[str] = []
+    # Splitting on "\n" only (not str.splitlines, which also breaks on \x0b,
+    # \x1c, \u2028, ... that a field may hold); "\r" is stripped for CRLF files.
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        if line.endswith("\r"):
+            line = line[:-1]
+        if not line or line.isspace():
+            if sentence_words:
+                words.append(sentence_words)
+                labels.append(sentence_labels)
+                sentence_words = []
+                sentence_labels = []
+            continue
+        if line[0] == "#":
+            continue
+        fields = line.split("\t")
+        if len(fields) != n_fields:
+            shown = line if len(line) <= 80 else line[:77] + "..."
+            hint = (
+                " (the fields must be separated by tabs, not spaces)"
+                if len(fields) < n_fields and " " in line
+                else ""
+            )
+            raise ValueError(
+                f"{path}, line {lineno}: expected {n_fields} tab-separated fields "
+                "(ID FORM LEMMA UPOS XPOS FEATS HEAD DEPREL DEPS MISC), found "
+                f"{len(fields)}{hint}: {shown!r}"
+            )
+        token_id = fields[0]
+        if not token_id.isdigit():
+            if "." in token_id:  # an empty node, e.g. 8.1
+                continue
+            if "-" in token_id:  # a multiword token, e.g. 3-4
+                if skip_multiword:
+                    continue
+            else:
+                raise ValueError(
+                    f"{path}, line {lineno}: the ID field must be a word index "
+                    "(1, 2, ...), a multiword token range (3-4) or an empty "
+                    f"node (8.1), got {token_id!r} in {line[:80]!r}"
+                )
+        sentence_words.append(fields[word_index])
+        sentence_labels.append(fields[label_index])
+    if sentence_words:  # the last sentence, without a blank line after it
+        words.append(sentence_words)
+        labels.append(sentence_labels)
+
+    if not words:
+        raise ValueError(
+            f"{path}: no sentence found; a CoNLL-U file has one line per word "
+            "with 10 tab-separated fields, and blank lines between sentences"
+        )
+    return words, labels
