@@ -143,6 +143,51 @@ def _without_stop_words(docs, tokens, stop_words):
     return [[t for t in toks if t not in stop_words] for toks in tokens(docs)]
 
 
+def _map_tokens(docs, preprocess):
+    """``preprocess`` applied to each token of each pre-tokenised document on its own.
+
+    One token in, one token out, in order: nothing is split, merged or dropped, so
+    each document keeps its length (and per-token labels stay aligned).
+    """
+    return list(map(list, map(map, repeat(preprocess), docs)))
+
+
+def _map_tokens_ascii_fast(docs, ascii_preprocess, preprocess):
+    """:func:`_map_tokens` for accent stripping that leaves ASCII tokens unchanged.
+
+    A block whose tokens are all ASCII gets ``ascii_preprocess`` only (``str.lower``,
+    or None for nothing), at C speed; other blocks get ``preprocess``.
+    """
+    if all(map(str.isascii, chain.from_iterable(docs))):
+        if ascii_preprocess is None:
+            return docs
+        return _map_tokens(docs, ascii_preprocess)
+    return _map_tokens(docs, preprocess)
+
+
+def _map_tokens_checked(docs, preprocess):
+    """:func:`_map_tokens` with a user's ``preprocessor``, whose results are checked."""
+    token_lists = _map_tokens(docs, preprocess)
+    if not all(map(isinstance, chain.from_iterable(token_lists), repeat(str))):
+        i, j, bad = _first_non_str_token(token_lists)
+        raise TypeError(
+            "preprocessor must return a str for each token of pre-tokenised input; "
+            f"for token {docs[i][j]!r} (document {i}, position {j}) it returned "
+            f"{type(bad).__name__} {bad!r:.60}."
+        )
+    return token_lists
+
+
+def _first_non_str_token(token_lists):
+    """``(document, position, token)`` of the first token that is not a str."""
+    return next(
+        (i, j, token)
+        for i, tokens in enumerate(token_lists)
+        for j, token in enumerate(tokens)
+        if not isinstance(token, str)
+    )
+
+
 def _scatter(out: np.ndarray, flat: np.ndarray, lengths: np.ndarray, padding: str):
     """Fill the rows of ``out`` with consecutive runs of ``flat`` (one per row).
 
@@ -179,6 +224,10 @@ def _is_missing(value) -> bool:
         return True
 
 
+#: The types of a pre-tokenised document: a sequence of str tokens.
+_TOKEN_SEQUENCES = (list, tuple, np.ndarray)
+
+
 def _lengths_of(token_lists) -> np.ndarray:
     return np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
 
@@ -191,7 +240,9 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     becomes the sequence of its tokens' ids, padded or truncated to one length. The
     output is exactly what :class:`RNNClassifier` and :class:`RNNRegressor` read as
     token input, so ``make_pipeline(SequenceVectorizer(), RNNClassifier())`` learns
-    straight from a list of strings.
+    straight from a list of strings. It also takes documents that are already
+    tokenised (lists of str tokens, e.g. for a sequence tagger), and then gives
+    exactly one id per token, in order: see "Pre-tokenised input" in the Notes.
 
     Ids are reserved as the estimators read them: **0 is padding** (it never stands
     for a token) and **1 is an out-of-vocabulary token**. Vocabulary ids start at 2,
@@ -206,42 +257,50 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     Parameters
     ----------
     lowercase : bool, default=True
-        Convert the text to lowercase before tokenizing.
+        Convert the text to lowercase before tokenizing (with pre-tokenised input,
+        each token).
 
     strip_accents : {"ascii", "unicode"} or callable, default=None
         Remove accents and perform other character normalization before
         tokenizing: "ascii" is fast but only for characters with a direct ASCII
         equivalent, "unicode" works on any character; a callable is applied to
         the (lowercased) text. None does nothing. Ignored when ``preprocessor`` is
-        given.
+        given. With pre-tokenised input, applied to each token.
 
     preprocessor : callable, default=None
         Replace the preprocessing (lowercasing and accent stripping) with this
-        ``str -> str`` function. Used with ``analyzer="word"`` and ``"char"``.
+        ``str -> str`` function. Used with ``analyzer="word"`` and ``"char"``;
+        with pre-tokenised input it is called on each token, and must return a
+        str.
 
     tokenizer : callable, default=None
         Replace the regular-expression tokenization with this ``str -> list of
-        tokens`` function. Used with ``analyzer="word"`` only.
+        tokens`` function. Used with ``analyzer="word"`` only; not used with
+        pre-tokenised input (a warning says so if it is set).
 
     token_pattern : str, default=r"(?u)\b\w+\b"
         Regular expression of what a token is, used with ``analyzer="word"`` when
         ``tokenizer`` is None. The default keeps one-character tokens such as "I"
         and "a" (unlike CountVectorizer's, which drops them: word order and short
         words matter to a sequence model) and drops punctuation. A pattern with one
-        capturing group yields the group's content.
+        capturing group yields the group's content. Not used with pre-tokenised
+        input (a warning says so if it is not the default).
 
     analyzer : {"word", "char"} or callable, default="word"
         What the tokens are: words, single characters (runs of white space
         collapsed to one space first, as in CountVectorizer), or the tokens a
         callable ``str -> list of tokens`` returns from the raw document (the
         callable then replaces ``lowercase``, ``strip_accents``, ``preprocessor``,
-        ``tokenizer``, ``token_pattern`` and ``stop_words``).
+        ``tokenizer``, ``token_pattern`` and ``stop_words``). Pre-tokenised input
+        needs ``"word"`` (a ValueError otherwise): its tokens are given.
 
     stop_words : {"english"}, list or None, default=None
         Tokens removed from the sequences (after preprocessing and tokenizing),
         with ``analyzer="word"`` only. "english" is scikit-learn's
         ``ENGLISH_STOP_WORDS``. Note that stop words are dropped, not marked as
-        unknown: they take no position in the sequence.
+        unknown: they take no position in the sequence. Must be None with
+        pre-tokenised input (a ValueError otherwise): dropping tokens would
+        misalign per-token labels.
 
     max_features : int, default=None
         Keep only the ``max_features`` tokens of highest document frequency (ties
@@ -270,8 +329,13 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
     max_length : int, default=None
         The length of every output sequence. None uses the length of the longest
-        document seen in :meth:`fit` (at least 1); longer documents are truncated
-        in :meth:`transform`.
+        document seen in :meth:`fit` (at least 1); with text input, longer
+        documents are truncated in :meth:`transform`. With pre-tokenised input and
+        None, no document is ever truncated: :meth:`transform` widens its output
+        to its longest document when that is longer than ``max_length_``. With
+        pre-tokenised input and an int, documents are truncated as text is (see
+        ``truncating``); a per-token tagger downstream then refuses labels longer
+        than the truncated sequence, as it cannot know which end was cut.
 
     padding : {"pre", "post"}, default="post"
         Put the padding zeros after (``"post"``) or before (``"pre"``) the tokens.
@@ -297,10 +361,16 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
     max_length_ : int
         The number of columns of the output: ``max_length``, or the length of the
-        longest document seen in :meth:`fit` (at least 1).
+        longest document seen in :meth:`fit` (at least 1). With pre-tokenised input
+        and ``max_length=None`` it is the least number of columns: a longer
+        document widens the output of :meth:`transform`.
 
     fixed_vocabulary_ : bool
         True when ``vocabulary`` was given rather than learned.
+
+    pretokenized_ : bool
+        True when :meth:`fit` was given pre-tokenised documents (lists of str
+        tokens), False for text; :meth:`transform` then expects the same kind.
 
     See Also
     --------
@@ -318,6 +388,27 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
     document than CountVectorizer's analyzer followed by a dict lookup per token
     (see ``benchmarks/bench_tokenizer.py``).
 
+    **Pre-tokenised input.** ``X`` is pre-tokenised when its documents are lists,
+    tuples or 1D arrays of str tokens, e.g. ``[["The", "cat", "sat"], ["Hi", "!"]]``
+    (a flat list of str is a list of text documents: wrap a single tokenised
+    document in a list). This is the input of a sequence tagger, which needs
+    exactly one id per token, in order, so that its per-token labels stay aligned;
+    every parameter keeps that invariant. Each token is preprocessed on its own
+    (``lowercase``, ``strip_accents`` or ``preprocessor``) and stays one token
+    whatever it becomes, even empty or holding spaces: nothing is re-tokenised,
+    so ``tokenizer`` and ``token_pattern`` are not used. ``stop_words`` must be
+    None and ``analyzer`` ``"word"``. Punctuation tokens are tokens like any
+    other. The vocabulary is learned as for text (``min_df``, ``max_df``,
+    ``max_features`` and ``vocabulary`` work the same way), and pruned or unknown
+    tokens keep their position as id 1. With ``max_length=None`` nothing is ever
+    truncated: :meth:`transform` returns ``max(max_length_, longest document)``
+    columns, so a tagger gets an id for every token at predict time, and
+    :meth:`get_feature_names_out`, which names ``max_length_`` columns, can name
+    fewer than such an output has. The kind of input is fixed by :meth:`fit`
+    (``pretokenized_``): :meth:`transform` refuses text after token lists and
+    the other way round. A mix of str and token lists in one ``X`` is a TypeError,
+    as is a token that is not a str.
+
     Examples
     --------
     >>> from sklearn_rnn import SequenceVectorizer
@@ -334,6 +425,16 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
            [0, 0, 0, 0]])
     >>> vectorizer.inverse_transform(X)
     [['i', 'loved', 'it'], ['<unk>', '<unk>', 'film'], []]
+
+    Pre-tokenised documents get one id per token; with ``max_length=None`` a
+    longer document at transform keeps all its tokens:
+
+    >>> tagger = SequenceVectorizer().fit([["The", "cat", "sat"], ["Hi", "!"]])
+    >>> tagger.vocabulary_
+    {'!': 2, 'cat': 3, 'hi': 4, 'sat': 5, 'the': 6}
+    >>> tagger.transform([["The", "cat", "sat", "on", "the", "mat", "."], ["Hi"]])
+    array([[6, 3, 5, 1, 6, 1, 1],
+           [4, 0, 0, 0, 0, 0, 0]])
     """
 
     _parameter_constraints: dict = {
@@ -544,20 +645,165 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
             return partial(_without_stop_words, tokens=tokens, stop_words=stop)
         return tokens
 
+    def _analyze_token_lists(self):
+        """A function ``list of token lists -> list of token lists`` for pre-tokenised
+        documents.
+
+        Each token is preprocessed on its own (``preprocessor``, or ``lowercase``
+        and ``strip_accents``), with C-level maps; it stays one token whatever it
+        becomes (empty, or holding spaces). Nothing is tokenized or removed. With
+        ``strip_accents`` "ascii" or "unicode", which change no ASCII token, a block
+        of ASCII tokens is only lowercased (if asked).
+        """
+        self._check_pretokenized_params()
+        if self.preprocessor is not None:
+            return partial(_map_tokens_checked, preprocess=self.preprocessor)
+        preprocess = self._preprocess_function()
+        if preprocess is None:
+            return _identity  # the token lists are read, never changed
+        if self.strip_accents in _ASCII_NO_OPS:
+            return partial(
+                _map_tokens_ascii_fast,
+                ascii_preprocess=str.lower if self.lowercase else None,
+                preprocess=preprocess,
+            )
+        return partial(_map_tokens, preprocess=preprocess)
+
     # ----------------------------------------------------------------------------------
     # Validation
     # ----------------------------------------------------------------------------------
 
-    def _check_documents(self, X) -> list[str]:
-        """The documents as a new list of str (the input is left untouched)."""
+    def _check_pretokenized_params(self):
+        """Refuse the parameters that would break one id per token."""
+        if callable(self.analyzer) or self.analyzer != "word":
+            shown = (
+                "a callable analyzer"
+                if callable(self.analyzer)
+                else f"analyzer={self.analyzer!r}"
+            )
+            raise ValueError(
+                f"{shown} cannot be used with pre-tokenised input (lists of "
+                "tokens): the tokens are given, and there must be exactly one id per "
+                "token. Use analyzer='word' (the default) with token lists; for "
+                "character (or custom) analysis, pass the documents as strings."
+            )
+        if self.stop_words is not None:
+            raise ValueError(
+                f"stop_words={self.stop_words!r:.60} cannot be used with pre-tokenised "
+                "input (lists of tokens): dropping tokens would shift the ids against "
+                "per-token labels, which must stay aligned one to one. Use "
+                "stop_words=None; to make some tokens unknown (id 1) while keeping "
+                "their positions, use max_df or a fixed vocabulary without them."
+            )
+
+    def _check_documents(self, X) -> tuple[list, bool]:
+        """The documents as a new list, and whether they are pre-tokenised.
+
+        Text documents are str; pre-tokenised ones lists, tuples or 1D arrays of str
+        tokens (1D arrays are turned into lists). The input is left untouched.
+        """
+        docs = self._document_list(X)
+        if all(map(isinstance, docs, repeat(str))):
+            return docs, False
+        is_sequence = list(map(isinstance, docs, repeat(_TOKEN_SEQUENCES)))
+        if not any(is_sequence):
+            self._raise_for_non_string(docs)
+        first_seq = is_sequence.index(True)
+        first_str = next((i for i, d in enumerate(docs) if isinstance(d, str)), None)
+        if first_str is not None:
+            a, b = sorted((first_str, first_seq))
+            raise TypeError(
+                "X mixes text documents (str) and pre-tokenised documents (lists of "
+                f"tokens): document {a} is {type(docs[a]).__name__} {docs[a]!r:.60} "
+                f"but document {b} is {type(docs[b]).__name__} {docs[b]!r:.60}. Pass "
+                "either strings (raw text) or lists of str tokens, not both."
+            )
+        if not all(is_sequence):
+            i = is_sequence.index(False)
+            bad = docs[i]
+            hint = (
+                " Replace missing values with [] first."
+                if _is_missing(bad)
+                else " Pass each document as a list (not a set or generator) of tokens."
+                if isinstance(bad, Iterable) and not isinstance(bad, bytes)
+                else ""
+            )
+            raise TypeError(
+                "X is pre-tokenised (document "
+                f"{first_seq} is a {type(docs[first_seq]).__name__} of tokens), so "
+                "every document must be a list, tuple or 1D array of str tokens; "
+                f"document {i} is {type(bad).__name__} {bad!r:.60}.{hint}"
+            )
+        if any(map(isinstance, docs, repeat(np.ndarray))):
+            docs = [self._token_array_list(d, i) for i, d in enumerate(docs)]
+        if not all(map(isinstance, chain.from_iterable(docs), repeat(str))):
+            i, j, bad = _first_non_str_token(docs)
+            hint = (
+                " Decode bytes to str first."
+                if isinstance(bad, bytes)
+                else " Replace missing tokens with a str first (e.g. '' or "
+                f"'{OOV_TOKEN}'): every token takes one position."
+                if _is_missing(bad)
+                else ""
+            )
+            raise TypeError(
+                "Every token of pre-tokenised input must be a str; document "
+                f"{i}, position {j} is {type(bad).__name__} {bad!r:.60}.{hint}"
+            )
+        return docs, True
+
+    @staticmethod
+    def _token_array_list(doc, i: int):
+        """A pre-tokenised document given as an array, as a list (others as given)."""
+        if not isinstance(doc, np.ndarray):
+            return doc
+        if doc.ndim != 1:
+            raise TypeError(
+                "A pre-tokenised document must be a 1D sequence of str tokens; "
+                f"document {i} is an array of shape {doc.shape}. Pass one list (or "
+                "1D array) of tokens per document."
+            )
+        return doc.tolist()
+
+    @staticmethod
+    def _raise_for_non_string(docs):
+        i, bad = next((i, d) for i, d in enumerate(docs) if not isinstance(d, str))
+        hint = (
+            " Decode bytes to str first."
+            if isinstance(bad, bytes)
+            else " Replace missing values with '' first (e.g. Series.fillna(''))."
+            if _is_missing(bad)
+            else ""
+        )
+        raise TypeError(
+            f"Every document must be a string; document {i} is "
+            f"{type(bad).__name__} {bad!r}.{hint}"
+        )
+
+    def _check_mode(self, pretokenized: bool, n_docs: int):
+        """Refuse in :meth:`transform` the other kind of input than in :meth:`fit`."""
+        fitted = getattr(self, "pretokenized_", False)
+        if n_docs and pretokenized != fitted:
+            text = "text documents (str)"
+            tokens = "pre-tokenised documents (lists of str tokens)"
+            expected, got = (tokens, text) if fitted else (text, tokens)
+            raise ValueError(
+                f"This SequenceVectorizer was fitted on {expected}; transform got "
+                f"{got}. Pass {expected}, the kind of input fit saw, or fit again on "
+                "this kind."
+            )
+
+    @staticmethod
+    def _document_list(X) -> list:
+        """The items of ``X`` as a new list (the input is left untouched)."""
         if isinstance(X, (str, bytes)):
             raise ValueError(
                 "Iterable over raw text documents expected, string object received."
             )
         if isinstance(X, Mapping):
             raise TypeError(
-                "X must be a list, tuple, 1D array or pandas Series of strings; got a "
-                f"{type(X).__name__}."
+                "X must be a list, tuple, 1D array or pandas Series of strings (or of "
+                f"lists of str tokens); got a {type(X).__name__}."
             )
         ndim = getattr(X, "ndim", None)
         if ndim is not None and ndim != 1:
@@ -565,7 +811,8 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 f"X must be a 1D collection of text documents; got {ndim} dimensions "
                 f"(shape {getattr(X, 'shape', None)}). Pass one column of text, e.g. "
                 "df['text'] rather than df[['text']] (in a ColumnTransformer, the "
-                "column name 'text' rather than the list ['text'])."
+                "column name 'text' rather than the list ['text']). Pre-tokenised "
+                "documents go in a list of token lists (or a 1D object array of them)."
             )
         if hasattr(X, "tolist") and ndim == 1:
             docs = X.tolist()
@@ -574,22 +821,9 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 docs = list(X)
             except TypeError:
                 raise TypeError(
-                    "X must be a list, tuple, 1D array or pandas Series of strings; "
-                    f"got {type(X).__name__}."
+                    "X must be a list, tuple, 1D array or pandas Series of strings "
+                    f"(or of lists of str tokens); got {type(X).__name__}."
                 ) from None
-        if not all(map(isinstance, docs, repeat(str))):
-            i, bad = next((i, d) for i, d in enumerate(docs) if not isinstance(d, str))
-            hint = (
-                " Decode bytes to str first."
-                if isinstance(bad, bytes)
-                else " Replace missing values with '' first (e.g. Series.fillna(''))."
-                if _is_missing(bad)
-                else ""
-            )
-            raise TypeError(
-                f"Every document must be a string; document {i} is "
-                f"{type(bad).__name__} {bad!r}.{hint}"
-            )
         return docs
 
     def _check_dtype(self) -> np.dtype:
@@ -657,7 +891,18 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
                 )
         return vocab
 
-    def _warn_for_unused_params(self):
+    def _warn_for_unused_params(self, pretokenized: bool = False):
+        if pretokenized:  # the other parameters were checked to be usable
+            unused = ["tokenizer"] if self.tokenizer is not None else []
+            if self.token_pattern not in (None, _DEFAULT_TOKEN_PATTERN):
+                unused.append("token_pattern")
+            for name in unused:
+                warn(
+                    f"The parameter {name!r} will not be used with pre-tokenised "
+                    "input (lists of tokens): the tokens are given.",
+                    UserWarning,
+                )
+            return
         unused = []
         if callable(self.analyzer):
             unused += [
@@ -712,8 +957,10 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : list, tuple, 1D ndarray or pandas Series of str
-            The text documents.
+        X : list, tuple, 1D ndarray or pandas Series of str, or of token lists
+            The text documents, or pre-tokenised documents: lists, tuples or 1D
+            arrays of str tokens (one id each; see "Pre-tokenised input" in the
+            class Notes). Which of the two is remembered in ``pretokenized_``.
         y : None
             Ignored.
 
@@ -733,8 +980,10 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : list, tuple, 1D ndarray or pandas Series of str
-            The text documents.
+        X : list, tuple, 1D ndarray or pandas Series of str, or of token lists
+            The text documents, or pre-tokenised documents: lists, tuples or 1D
+            arrays of str tokens (one id each; see "Pre-tokenised input" in the
+            class Notes).
         y : None
             Ignored.
 
@@ -746,16 +995,20 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         return self._fit(X, want_output=True)
 
     def _fit(self, X, *, want_output: bool):
-        docs = self._check_documents(X)
+        docs, pretokenized = self._check_documents(X)
         if not docs:
             raise ValueError(
                 "Found 0 documents while a minimum of 1 is required by "
                 "SequenceVectorizer."
             )
         dtype = self._check_dtype()
-        self._warn_for_unused_params()
-        self._check_stop_words_consistency()
-        analyze_many = self._analyze_many()
+        if pretokenized:
+            analyze_many = self._analyze_token_lists()
+            self._warn_for_unused_params(pretokenized=True)
+        else:
+            self._warn_for_unused_params()
+            self._check_stop_words_consistency()
+            analyze_many = self._analyze_many()
         fixed = self._validated_vocabulary()
 
         if fixed is not None:
@@ -797,6 +1050,7 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         self.fixed_vocabulary_ = fixed is not None
         self.vocab_size_ = vocab_size
         self.max_length_ = max_length
+        self.pretokenized_ = pretokenized
         if not want_output:
             return None
         flat, lengths = _truncate_flat(flat, lengths, max_length, self.truncating)
@@ -878,22 +1132,34 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         """Turn documents into the padded matrix of their token ids.
 
         Tokens not in ``vocabulary_`` get id 1; documents longer than
-        ``max_length_`` are truncated, shorter ones padded with 0.
+        ``max_length_`` are truncated, shorter ones padded with 0. Pre-tokenised
+        documents with ``max_length=None`` are never truncated: the output then
+        has as many columns as the longest of them when that is more than
+        ``max_length_``.
 
         Parameters
         ----------
-        X : list, tuple, 1D ndarray or pandas Series of str
-            The text documents.
+        X : list, tuple, 1D ndarray or pandas Series of str, or of token lists
+            The same kind of documents as in :meth:`fit` (see ``pretokenized_``):
+            text documents, or lists, tuples or 1D arrays of str tokens.
 
         Returns
         -------
-        X_ids : ndarray of shape (n_documents, `max_length_`)
+        X_ids : ndarray of shape (n_documents, n_positions)
             The token ids of each document, padded with 0 (``dtype``).
+            ``n_positions`` is `max_length_`, or with pre-tokenised input and
+            ``max_length=None`` the length of the longest document if larger.
         """
         check_is_fitted(self)
-        docs = self._check_documents(X)
-        analyze_many = self._analyze_many()
+        docs, pretokenized = self._check_documents(X)
+        self._check_mode(pretokenized, len(docs))
         length = self.max_length_
+        if getattr(self, "pretokenized_", False):
+            analyze_many = self._analyze_token_lists()
+            if self.max_length is None:  # never truncated: one id for every token
+                length = max(length, int(_lengths_of(docs).max(initial=0)))
+        else:
+            analyze_many = self._analyze_many()
         pre = self.truncating == "pre"
         get = self.vocabulary_.get
         out = np.zeros((len(docs), length), dtype=self._check_dtype())
@@ -959,7 +1225,10 @@ class SequenceVectorizer(TransformerMixin, BaseEstimator):
         Returns
         -------
         feature_names_out : ndarray of str objects
-            ``["token_0", ..., f"token_{max_length_ - 1}"]``.
+            ``["token_0", ..., f"token_{max_length_ - 1}"]``. With pre-tokenised
+            input and ``max_length=None``, :meth:`transform` can return more
+            columns than this names (a document longer than any seen in
+            :meth:`fit` is not truncated).
         """
         check_is_fitted(self)
         return np.asarray([f"token_{i}" for i in range(self.max_length_)], dtype=object)
