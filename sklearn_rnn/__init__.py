@@ -1,21 +1,34 @@
 """Recurrent neural networks (RNN, LSTM, GRU) as scikit-learn estimators."""
 
-from ._datasets import load_gunpoint, load_japanese_vowels, load_ts, load_ucr_uea
+from ._datasets import (
+    load_conllu,
+    load_gunpoint,
+    load_japanese_vowels,
+    load_ts,
+    load_ucr_uea,
+)
 from ._estimators import RNNClassifier, RNNRegressor
+from ._metrics import make_step_scorer, sequence_accuracy_score, step_accuracy_score
 from ._plotting import TrainingCurveDisplay
 from ._scaler import SequenceScaler
+from ._tagger import RNNTagger
 from ._text import SequenceVectorizer
 
 __all__ = [
     "RNNClassifier",
     "RNNRegressor",
+    "RNNTagger",
     "SequenceScaler",
     "SequenceVectorizer",
     "TrainingCurveDisplay",
+    "load_conllu",
     "load_gunpoint",
     "load_japanese_vowels",
     "load_ts",
     "load_ucr_uea",
+    "make_step_scorer",
+    "sequence_accuracy_score",
+    "step_accuracy_score",
 ]
 
 __version__ = "0.1.0.dev0"

@@ -355,11 +355,12 @@ class BaseRNN(BaseEstimator):
                 )
         return seqs
 
-    def _check_n_samples(self, seqs: Sequences, y) -> None:
+    def _check_n_samples(self, seqs: Sequences, y, names=("X", "y")) -> None:
         n_y = len(y)
         if n_y != len(seqs):
             raise ValueError(
-                f"X has {len(seqs)} sequences but y has {n_y} targets; they must match."
+                f"{names[0]} has {len(seqs)} sequences but {names[1]} has {n_y} "
+                "targets; they must match."
             )
 
     # ----------------------------------------------------------------------------------
@@ -377,11 +378,23 @@ class BaseRNN(BaseEstimator):
         """The raw outputs of the fitted network for ``seqs``, in input order."""
         return predict_raw(self.net_, seqs, batch_size)
 
-    def _fit(self, X, y, sample_weight=None, *, partial: bool = False):
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        partial: bool = False,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Train on ``(X, y)``: from scratch, or continuing the fitted net.
 
         ``partial`` is ``partial_fit``: one epoch at the constant learning rate
-        ``lr``, no validation split, continuing when already fitted.
+        ``lr``, no validation split, continuing when already fitted. ``X_val``,
+        ``y_val`` (and ``sample_weight_val``) are the validation set of early
+        stopping, instead of a split of ``(X, y)``.
         """
         if y is None:
             raise ValueError(
@@ -410,11 +423,15 @@ class BaseRNN(BaseEstimator):
         validation = None
         train_split = None
         monitored = data  # the data whose loss the stopping rule watches
-        if self._early_stopping_on(len(data)) and not partial:
+        given = self._given_validation_set(X_val, y_val, sample_weight_val)
+        if given is not None:
+            monitored = given
+        elif self._early_stopping_on(len(data)) and not partial:
             train_idx, valid_idx = self._validation_split(data, seed)
             monitored = data.take(valid_idx)
-            validation = ValidationScore(self._validation_score)
             data = data.take(train_idx)
+        if monitored is not data:
+            validation = ValidationScore(self._validation_score)
             train_split = predefined_split(monitored)
         baseline = self._constant_loss(
             _numpy(data.y),
@@ -508,6 +525,34 @@ class BaseRNN(BaseEstimator):
         if not partial:
             self._warn_if_not_converged(len(self.net_.history) - epochs_before)
         return self
+
+    def _given_validation_set(
+        self, X_val, y_val, sample_weight_val
+    ) -> SequenceDataset | None:
+        """The validation set passed to ``fit`` (None when none was), validated
+        and encoded as the training data was."""
+        if X_val is None and y_val is None:
+            if sample_weight_val is not None:
+                raise ValueError(
+                    "sample_weight_val was passed without X_val and y_val."
+                )
+            return None
+        if X_val is None or y_val is None:
+            raise ValueError(
+                "X_val and y_val must be passed together (the validation set of "
+                f"early stopping); got only {'X_val' if y_val is None else 'y_val'}."
+            )
+        if self.early_stopping is False:
+            raise ValueError(
+                "X_val and y_val are the validation set of early stopping, but "
+                "early_stopping=False. Set early_stopping=True (or 'auto', which "
+                "uses them when given), or do not pass them."
+            )
+        seqs = self._check_X(X_val, reset=False)
+        targets, _ = self._encode_y(y_val, reset=False)
+        self._check_n_samples(seqs, targets, names=("X_val", "y_val"))
+        weights = self._sample_weight(targets, sample_weight_val, len(seqs))
+        return SequenceDataset(seqs, targets, weights, per_step=self._per_step)
 
     # ----------------------------------------------------------------------------------
     # "auto" settings

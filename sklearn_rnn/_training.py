@@ -439,6 +439,25 @@ class SequenceNet(NeuralNet):
         if interrupt is not None:
             raise interrupt
 
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        """skorch's epoch loop, reading a batch's size from its ``lengths``.
+
+        skorch asks every tensor of the batch for its length and requires one
+        value; the character input of a batch holds one row per distinct word,
+        not per sequence.
+        """
+        if iterator is None:
+            return
+        batch_count = 0
+        for batch in iterator:
+            self.notify("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            self.history.record_batch(prefix + "_loss", step["loss"].item())
+            self.history.record_batch(prefix + "_batch_size", len(batch[0]["lengths"]))
+            self.notify("on_batch_end", batch=batch, training=training, **step)
+            batch_count += 1
+        self.history.record(prefix + "_batch_count", batch_count)
+
     def train_step(self, batch, **fit_params):
         self._set_training(True)
         Xi, yi = unpack_data(batch)
