@@ -205,8 +205,10 @@ _PARAMETERS_DOC = """
         ``n_iter_no_change`` epochs, and restore the weights of the best epoch.
         When False, all data is used for training and training stops when the
         training loss has not improved by ``tol`` for ``n_iter_no_change`` epochs.
-        ``"auto"``: on when there are more than 10,000 training sequences (as in
-        :class:`~sklearn.ensemble.HistGradientBoostingClassifier`).
+        ``"auto"``: on when ``X_val`` is passed to ``fit`` or there are more than
+        10,000 training sequences (as in
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier`). With ``X_val``
+        and ``y_val``, they are the validation set and nothing is held out.
         ``partial_fit`` ignores it (it never holds data out). A random split
         measures generalisation only if the sequences are independent: phrases
         cut from the same sentences, or windows of one series, leak into the
@@ -491,7 +493,16 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         self.label_smoothing = label_smoothing
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to sequences ``X`` and labels ``y``.
 
         Parameters
@@ -503,13 +514,25 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample in the loss (multiplied by the
             ``class_weight`` of its class).
+        X_val, y_val : like X and y, default=None
+            A validation set for early stopping instead of a split of the
+            training data (``early_stopping="auto"`` is then on).
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples.
 
         Returns
         -------
         self : RNNClassifier
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
@@ -687,7 +710,16 @@ class RNNRegressor(RegressorMixin, BaseRNN):
     )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the network to sequences ``X`` and targets ``y``.
 
         Parameters
@@ -698,13 +730,25 @@ class RNNRegressor(RegressorMixin, BaseRNN):
             Target values.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample in the loss.
+        X_val, y_val : like X and y, default=None
+            A validation set for early stopping instead of a split of the
+            training data (``early_stopping="auto"`` is then on).
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weights of the validation samples.
 
         Returns
         -------
         self : RNNRegressor
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            X_val=X_val,
+            y_val=y_val,
+            sample_weight_val=sample_weight_val,
+        )
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):

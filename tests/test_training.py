@@ -1265,3 +1265,26 @@ def test_the_denormal_probe_reads_the_thread_s_mode(flush):
         assert _flushing_denormals() == ((tiny * 1.0).item() == 0.0) == flush
     finally:
         torch.set_flush_denormal(False)
+
+
+def test_a_given_validation_set_is_used_for_early_stopping():
+    # X_val/y_val (as HistGradientBoosting's): nothing is held out of the training
+    # data, and the validation curve is measured on the given set.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 8, 1)).astype(np.float32)
+    y = (X[:, :, 0].sum(axis=1) > 0).astype(int)
+    X_val, y_val = X[:20] * -1, 1 - y[:20]  # labels of the reflected series
+    clf = RNNClassifier(hidden_size=8, max_iter=5, random_state=0)
+    clf.fit(X, y, X_val=X_val, y_val=y_val)
+    assert len(clf.validation_loss_curve_) == clf.n_iter_
+    last = clf.net_.history[-1]
+    # The validation pass ran over the 20 given series, the training over all 60.
+    batches = last["batches"]
+    assert sum(b["valid_batch_size"] for b in batches if "valid_batch_size" in b) == 20
+    assert sum(b["train_batch_size"] for b in batches if "train_batch_size" in b) == 60
+    with pytest.raises(ValueError, match="early_stopping=False"):
+        RNNClassifier(early_stopping=False).fit(X, y, X_val=X_val, y_val=y_val)
+    with pytest.raises(ValueError, match="together"):
+        RNNClassifier().fit(X, y, X_val=X_val)
+    with pytest.raises(ValueError, match="X_val has 20 sequences but y_val has 3"):
+        RNNClassifier(max_iter=1).fit(X, y, X_val=X_val, y_val=y_val[:3])
