@@ -325,6 +325,9 @@ class SequenceEncoder(nn.Module):
     bidirectional : bool
     dropout : float
         Dropout applied to the outputs of every recurrent layer but the last.
+    input_dropout : float
+        Dropout applied to the input of the first recurrent layer (e.g. the
+        embeddings) while training.
     input_scaling : {"both", "series", "dataset", "none"}
         Numeric input only; see :class:`InputScaling`.
     input_mean, input_scale : sequence of float or None
@@ -369,6 +372,7 @@ class SequenceEncoder(nn.Module):
         num_layers: int = 1,
         bidirectional: bool = False,
         dropout: float = 0.0,
+        input_dropout: float = 0.0,
         input_scaling: str = "none",
         input_mean: Sequence[float] | None = None,
         input_scale: Sequence[float] | None = None,
@@ -417,6 +421,7 @@ class SequenceEncoder(nn.Module):
         self.bidirectional = bidirectional
         self.hidden_size = hidden_size
         self.dropout = dropout
+        self.input_dropout = input_dropout
         self.generator = None
         self.output_size = hidden_size * (2 if bidirectional else 1)
         # One module per layer and direction (not torch's multi-layer RNN, whose
@@ -462,6 +467,8 @@ class SequenceEncoder(nn.Module):
             h = self.scaling(X, lengths)
         if self.front_end is not None:
             h, lengths = self.front_end(h, lengths)
+        if self.training:
+            h = dropout(h, self.input_dropout, self.generator)
         index = reverse_valid_index(lengths, h.shape[1]) if self.bidirectional else None
         for i, forward_layer in enumerate(self.forward_layers):
             if i and self.training:

@@ -24,7 +24,7 @@ from skorch.dataset import Dataset
 from skorch.exceptions import DeviceWarning
 from skorch.history import History
 
-from ._network import SequenceNetwork
+from ._network import SequenceNetwork, StepNetwork
 from ._training import OPTIMIZERS, BatchLoader, SequenceNet
 from ._warnings import warn
 
@@ -76,6 +76,7 @@ _CLASSES = {
     for cls in [
         SequenceNet,
         SequenceNetwork,
+        StepNetwork,
         BatchLoader,
         Dataset,
         *OPTIMIZERS.values(),

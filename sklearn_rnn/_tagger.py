@@ -72,8 +72,10 @@ _TAGGER_PARAMETERS_DOC = """
         Run every layer over the reversed sequence too, so that each step's label
         reads what follows it as well as what precedes it (the classic tagger).
     dropout : float, default=0.25
-        Dropout on the outputs of every recurrent layer, the last included (before
-        the per-step output layer).
+        Dropout on the input of the recurrent stack (the embeddings of words or
+        token ids, character features included; not numeric steps) and on the
+        outputs of every recurrent layer, the last included (before the per-step
+        output layer).
     front_end : {"auto", "conv", "none"}, default="auto"
         A convolutional front end before the recurrent layers (see
         :class:`RNNClassifier`), with stride 1 so that every step keeps its
@@ -456,19 +458,19 @@ class RNNTagger(BaseRNN):
             self._char_features = bool(words and self.char_features)
             if not words:
                 self.__dict__.pop("vocabulary_", None)
-                self.__dict__.pop("_word_index", None)
+                self.__dict__.pop("_char_vocabulary", None)
                 self.char_vocabulary_ = None
                 seqs = super()._check_X(X, reset=True)
                 self._word_counts = self._token_counts(seqs)
                 return seqs
-            index = WordIndex(X)
-            self._word_index = index
+            index, self._word_counts = WordIndex.learn(X)
             self.vocabulary_ = index.vocabulary
+            # Kept whether or not they are used, to rebuild the index from.
+            self._char_vocabulary = index.char_vocabulary
             self.char_vocabulary_ = (
                 index.char_vocabulary if self._char_features else None
             )
             self.vocab_size_ = index.vocab_size
-            self._word_counts = index.counts
             self.input_type_ = "words"
             self._n_channels = 1
             self._table_input = False
@@ -490,7 +492,8 @@ class RNNTagger(BaseRNN):
                 )
             )
         if words:
-            return self._word_index.encode(X, chars=self._char_features)
+            index = WordIndex(self.vocabulary_, self._char_vocabulary)
+            return index.encode(X, chars=self._char_features)
         return super()._check_X(X, reset=False)
 
     def _token_counts(self, seqs: Sequences) -> np.ndarray | None:
@@ -564,7 +567,13 @@ class RNNTagger(BaseRNN):
         return steps.astype(np.float32)
 
     def _head_architecture(self, seqs):
-        return {"head_dropout": self.dropout}
+        # Dropout on embeddings regularises a tagger a lot; zeroing a numeric
+        # step's channels would only make it noisier.
+        embedded = seqs.kind == "tokens"
+        return {
+            "head_dropout": self.dropout,
+            "input_dropout": self.dropout if embedded else 0.0,
+        }
 
     def _auto_conv_stride(self, seqs):
         return 1
@@ -572,10 +581,13 @@ class RNNTagger(BaseRNN):
     def _module_kwargs(self, n_outputs, architecture):
         kwargs = super()._module_kwargs(n_outputs, architecture)
         tokens = self.input_type_ in ("tokens", "words")
-        index = getattr(self, "_word_index", None)
         kwargs.update(
             vocab_size=self.vocab_size_ if tokens else None,
-            n_chars=index.n_chars if self._char_features else None,
+            n_chars=(
+                WordIndex(self.vocabulary_, self.char_vocabulary_).n_chars
+                if self._char_features
+                else None
+            ),
             char_embedding_dim=self.char_embedding_dim,
             char_hidden_size=self.char_hidden_size,
             word_dropout=float(self.word_dropout) if tokens else 0.0,

@@ -77,37 +77,44 @@ class WordIndex:
     Word ids are given in order of decreasing count, ties broken alphabetically
     (so the numbering does not depend on the order of the sentences), from 2: 0 is
     padding and 1 an unknown word. Character ids likewise, for the characters of
-    the training words (1: an unknown character).
+    the training words (1: an unknown character). It holds plain dicts only, so
+    an estimator keeps the dicts and rebuilds the index from them.
 
     Parameters
     ----------
-    sentences : list of list of str
-        The training sentences.
+    vocabulary : dict
+        ``word -> id``.
+    char_vocabulary : dict
+        ``character -> id``.
 
     Attributes
     ----------
-    vocabulary : dict
-        ``word -> id``.
-    counts : ndarray of shape (vocab_size,)
-        How often each id occurred in training (0 for padding and unknown).
-    char_vocabulary : dict
-        ``character -> id``.
+    vocabulary, char_vocabulary : dict
+        As given.
     """
 
-    def __init__(self, sentences: list[list[str]]):
-        words = Counter(chain.from_iterable(sentences))
+    def __init__(self, vocabulary: dict, char_vocabulary: dict):
+        self.vocabulary = vocabulary
+        self.char_vocabulary = char_vocabulary
+
+    @classmethod
+    def learn(cls, sentences: list[list[str]]) -> tuple[WordIndex, np.ndarray]:
+        """The index of the words and characters of ``sentences``, and how often
+        each word id occurs in them (0 for padding and unknown)."""
+        words = Counter(chain.from_iterable(_sentences(sentences)))
         ranked = sorted(words.items(), key=lambda item: (-item[1], item[0]))
-        self.vocabulary = {w: i for i, (w, _) in enumerate(ranked, start=_FIRST_ID)}
-        self.counts = np.zeros(len(ranked) + _FIRST_ID, dtype=np.float32)
-        self.counts[_FIRST_ID:] = [c for _, c in ranked]
+        vocabulary = {w: i for i, (w, _) in enumerate(ranked, start=_FIRST_ID)}
+        counts = np.zeros(len(ranked) + _FIRST_ID, dtype=np.float32)
+        counts[_FIRST_ID:] = [c for _, c in ranked]
         chars = Counter()
         for word, count in words.items():
             for char in _clip_word(word):
                 chars[char] += count
         ranked_chars = sorted(chars.items(), key=lambda item: (-item[1], item[0]))
-        self.char_vocabulary = {
+        char_vocabulary = {
             c: i for i, (c, _) in enumerate(ranked_chars, start=_FIRST_ID)
         }
+        return cls(vocabulary, char_vocabulary), counts
 
     @property
     def vocab_size(self) -> int:

@@ -18,7 +18,13 @@ import torch
 from _helpers import ragged
 from sklearn.pipeline import make_pipeline
 
-from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler, SequenceVectorizer
+from sklearn_rnn import (
+    RNNClassifier,
+    RNNRegressor,
+    RNNTagger,
+    SequenceScaler,
+    SequenceVectorizer,
+)
 from sklearn_rnn._persistence import net_from_state, net_to_state
 
 cpu_only = pytest.mark.skipif(
@@ -82,7 +88,9 @@ CLASSES = {
     "RNNRegressor": "sklearn_rnn._estimators.RNNRegressor",
     "SequenceScaler": "sklearn_rnn._scaler.SequenceScaler",
     "SequenceVectorizer": "sklearn_rnn._text.SequenceVectorizer",
+    "RNNTagger": "sklearn_rnn._tagger.RNNTagger",
 }
+SENTENCES = [["a", "b", "c"], ["b", "c", "d", "e"], ["c", "a"], ["d", "d", "a"]] * 3
 
 
 def _model(kind):
@@ -107,6 +115,9 @@ def _model(kind):
         model = make_pipeline(SequenceVectorizer(), RNNClassifier(**SMALL))
         labels = np.arange(len(TEXTS)) % 2
         return model, TEXTS, labels, ["SequenceVectorizer", "RNNClassifier"]
+    if kind == "tagger_words":  # words, their characters, word dropout
+        tags = [[w.upper() if w in "ab" else "X" for w in s] for s in SENTENCES]
+        return RNNTagger(**SMALL), SENTENCES, tags, ["RNNTagger"]
     raise AssertionError(kind)
 
 
@@ -116,13 +127,15 @@ KINDS = [
     "regressor_ragged",
     "scaler_pipeline",
     "text_pipeline",
+    "tagger_words",
 ]
 
 
 def _predict(model, X):
-    if hasattr(model, "predict_proba"):
-        return model.predict_proba(X)
-    return model.predict(X)
+    out = model.predict_proba(X) if hasattr(model, "predict_proba") else None
+    if out is None:
+        out = model.predict(X)
+    return np.concatenate(out) if isinstance(out, list) else out
 
 
 def _continue(model, X, y):
