@@ -95,6 +95,9 @@ class WordIndex:
     """
 
     def __init__(self, sentences: list[list[str]]):
+        # Validated first: a word that is not a str would otherwise fail in the
+        # ranking below with a TypeError that names neither the word nor its place.
+        sentences = _sentences(sentences)
         words = Counter(chain.from_iterable(sentences))
         ranked = sorted(words.items(), key=lambda item: (-item[1], item[0]))
         self.vocabulary = {w: i for i, (w, _) in enumerate(ranked, start=_FIRST_ID)}
