@@ -59,6 +59,15 @@ def _label_sequences(y, name: str = "y") -> list[np.ndarray]:
     return out
 
 
+def _all_empty_sentences(X) -> bool:
+    """Whether ``X`` is a non-empty list of sentences that are all empty lists."""
+    return (
+        isinstance(X, (list, tuple))
+        and len(X) > 0
+        and all(isinstance(s, (list, tuple)) and len(s) == 0 for s in X)
+    )
+
+
 _TAGGER_PARAMETERS_DOC = """
     Parameters
     ----------
@@ -447,6 +456,10 @@ class RNNTagger(BaseRNN):
 
     def _check_X(self, X, *, reset: bool) -> Sequences:
         words = is_word_sequences(X)
+        if not words and not reset and self.input_type_ == "words":
+            # Sentences that are all empty have no word to tell their kind by; after
+            # a fit on words they are sentences of words (no labels to predict).
+            words = _all_empty_sentences(X)
         if reset:
             if self.char_features is True and not words:
                 raise ValueError(
