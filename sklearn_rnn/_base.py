@@ -378,6 +378,34 @@ class BaseRNN(BaseEstimator):
         """The raw outputs of the fitted network for ``seqs``, in input order."""
         return predict_raw(self.net_, seqs, batch_size)
 
+    def _partial_fit_classes(self, X, y, classes, sample_weight):
+        """``partial_fit`` of an estimator of labels: ``classes`` is required on
+        the first call (and fixes ``classes_``), must not change on later ones."""
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit (label "
+                "frequencies are unknown until all data is seen). Pass a dict of "
+                "class weights, or compute_class_weight on the full data."
+            )
+        if not hasattr(self, "net_"):
+            if classes is None:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit."
+                )
+            self._classes_for_partial_fit = np.unique(np.asarray(classes))
+        elif classes is not None and not np.array_equal(
+            np.unique(np.asarray(classes)), self.classes_
+        ):
+            raise ValueError(
+                f"classes={classes!r} is not the same as on the first call to "
+                f"partial_fit: {self.classes_!r}."
+            )
+        try:
+            return self._fit(X, y, sample_weight, partial=True)
+        finally:
+            # Used by the first successful call only; a failed one leaves no trace.
+            self.__dict__.pop("_classes_for_partial_fit", None)
+
     def _fit(
         self,
         X,

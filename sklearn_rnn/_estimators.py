@@ -24,6 +24,14 @@ def _usable(weights: np.ndarray | None) -> np.ndarray | None:
     return weights
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of ``(n, n_classes)`` logits (changed in place)."""
+    logits -= logits.max(axis=1, keepdims=True)
+    proba = np.exp(logits, out=logits)
+    proba /= proba.sum(axis=1, keepdims=True)
+    return proba
+
+
 def class_weights(class_weight, classes: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The weight of each class of ``classes`` for ``class_weight`` (a dict or
     "balanced"; ``y`` holds the class indices of the training targets), validated.
@@ -558,30 +566,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         self : RNNClassifier
             The updated estimator.
         """
-        if self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' is not supported by partial_fit (class "
-                "frequencies are unknown until all data is seen). Pass a dict of "
-                "class weights, or compute_class_weight on the full data."
-            )
-        if not hasattr(self, "net_"):
-            if classes is None:
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit."
-                )
-            self._classes_for_partial_fit = np.unique(np.asarray(classes))
-        elif classes is not None and not np.array_equal(
-            np.unique(np.asarray(classes)), self.classes_
-        ):
-            raise ValueError(
-                f"classes={classes!r} is not the same as on the first call to "
-                f"partial_fit: {self.classes_!r}."
-            )
-        try:
-            return self._fit(X, y, sample_weight, partial=True)
-        finally:
-            # Used by the first successful call only; a failed one leaves no trace.
-            self.__dict__.pop("_classes_for_partial_fit", None)
+        return self._partial_fit_classes(X, y, classes, sample_weight)
 
     def _encode_y(self, y, *, reset):
         y = column_or_1d(y, warn=True)
@@ -644,11 +629,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         proba : ndarray of shape (n_samples, n_classes)
             Probabilities in the order of ``classes_``; each row sums to 1.
         """
-        logits = self._forward(X)
-        logits -= logits.max(axis=1, keepdims=True)
-        proba = np.exp(logits)
-        proba /= proba.sum(axis=1, keepdims=True)
-        return proba
+        return softmax(self._forward(X))
 
     def predict(self, X) -> np.ndarray:
         """Most likely class of each sequence.

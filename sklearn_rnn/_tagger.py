@@ -16,6 +16,7 @@ from ._data import IGNORED_STEP, Sequences, pad_step_targets
 from ._estimators import (
     _PARAMETERS_END_DOC,
     class_weights,
+    softmax,
     weights_with_classes,
 )
 from ._metrics import step_accuracy_score
@@ -421,28 +422,7 @@ class RNNTagger(BaseRNN):
         self : RNNTagger
             The updated estimator.
         """
-        if self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' is not supported by partial_fit (label "
-                "frequencies are unknown until all data is seen). Pass a dict."
-            )
-        if not hasattr(self, "net_"):
-            if classes is None:
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit."
-                )
-            self._classes_for_partial_fit = np.unique(np.asarray(classes))
-        elif classes is not None and not np.array_equal(
-            np.unique(np.asarray(classes)), self.classes_
-        ):
-            raise ValueError(
-                f"classes={classes!r} is not the same as on the first call to "
-                f"partial_fit: {self.classes_!r}."
-            )
-        try:
-            return self._fit(X, y, sample_weight, partial=True)
-        finally:
-            self.__dict__.pop("_classes_for_partial_fit", None)
+        return self._partial_fit_classes(X, y, classes, sample_weight)
 
     # ----------------------------------------------------------------------------------
     # Hooks of BaseRNN
@@ -657,13 +637,7 @@ class RNNTagger(BaseRNN):
             One array per sequence, the probabilities in the order of
             ``classes_``; each row sums to 1.
         """
-        out = []
-        for logits in self._forward(X):
-            logits -= logits.max(axis=1, keepdims=True)
-            proba = np.exp(logits)
-            proba /= proba.sum(axis=1, keepdims=True)
-            out.append(proba)
-        return out
+        return [softmax(logits) for logits in self._forward(X)]
 
     def predict(self, X) -> list[np.ndarray]:
         """The most likely label at every step of every sequence.
