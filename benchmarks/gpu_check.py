@@ -11,6 +11,9 @@ seeds, and the models are tiny except in the timed workload of checks 4 and 5.
    predictions follow the input order (a permuted input gives permuted outputs),
    and padding changes nothing: the same sequences NaN-padded (token ids
    zero-padded) to a longer length give the same ``predict_proba`` within 1e-5.
+   An ``RNNTagger`` on words with character features: its parameters are on the
+   GPU, it gives one output per word, and a sentence's outputs do not depend on
+   the rest of the batch or its order (within 1e-5).
 2. GPU/CPU agreement. The fitted models are pickled and loaded in a subprocess
    started with ``CUDA_VISIBLE_DEVICES=""``; its CPU predictions agree with the
    GPU ones within 1e-4.
@@ -107,7 +110,7 @@ try:
     from skorch.exceptions import DeviceWarning
 
     import sklearn_rnn
-    from sklearn_rnn import RNNClassifier, RNNRegressor
+    from sklearn_rnn import RNNClassifier, RNNRegressor, RNNTagger
 except ModuleNotFoundError as exc:  # pragma: no cover - depends on the machine
     sys.exit(
         f"gpu_check.py cannot import what it needs: {exc}. Install skorch (on the "
@@ -401,6 +404,10 @@ def check_fit_predict(report: Report, device: str, data: dict) -> dict:
         report.expect(name, problems, detail, seconds=fit_s)
         fitted["reg ragged list"] = (reg, seqs, target, pred)
 
+    name = f"1 RNNTagger device={device!r} words with character features"
+    with report.guard(name):
+        check_tagger(report, name, device)
+
     with report.guard("1 same seed, same device"):
         X, _, y = data["3d float"]
         proba = fitted["clf 3d float"][3]
@@ -412,6 +419,48 @@ def check_fit_predict(report: Report, device: str, data: dict) -> dict:
             f"two fits with random_state=0 differ by {diff:.1e} in predict_proba",
         )
     return fitted
+
+
+def check_tagger(report: Report, name: str, device: str) -> None:
+    """A word tagger with character features: on the device, a label per step, and
+    per-step outputs unchanged by the other sequences of the batch and their order."""
+    rng = np.random.default_rng(5)
+    vocab = ["ab", "cd", "ef", "gh", "ij", "kl"]
+    X, y = [], []
+    for _ in range(240):  # the tag of a word is the first letter of the next one
+        words = list(rng.choice(vocab, size=rng.integers(2, 12)))
+        X.append(words)
+        y.append([w[0] for w in words[1:]] + ["end"])
+    settings = {**TINY, "max_iter": 40, "lr": 1e-2}
+    tagger = with_params(RNNTagger, **settings, device=device, random_state=0)
+    _, fit_s = timed(lambda: tagger.fit(X, y), device)
+    proba = tagger.predict_proba(X)
+    problems = []
+    if not all(same_device(torch.device(d), device) for d in param_devices(tagger)):
+        problems.append(f"parameters on {param_devices(tagger)}")
+    if [len(p) for p in proba] != [len(s) for s in X]:
+        problems.append("predict_proba does not give one row per word")
+    alone = tagger.predict_proba(X[:3])
+    batch_err = max(
+        float(np.abs(a - b).max()) for a, b in zip(alone, proba[:3], strict=True)
+    )
+    if batch_err > PADDING_TOL:
+        problems.append(f"the rest of the batch changes outputs by {batch_err:.1e}")
+    perm = np.random.default_rng(3).permutation(len(X))
+    shuffled = tagger.predict_proba([X[i] for i in perm])
+    order_err = max(
+        float(np.abs(shuffled[j] - proba[i]).max()) for j, i in enumerate(perm)
+    )
+    if order_err > ORDER_TOL:
+        problems.append(f"permuted input changes outputs by {order_err:.1e}")
+    accuracy = tagger.score(X, y)
+    if accuracy < 0.8:
+        problems.append(f"training per-step accuracy only {accuracy:.2f}")
+    detail = (
+        f"device_={tagger.device_!r}, train per-step acc {accuracy:.2f}, batch err "
+        f"{batch_err:.0e}, permutation err {order_err:.0e}; fit {fit_s:.2f} s"
+    )
+    report.expect(name, problems, detail, seconds=fit_s)
 
 
 # --------------------------------------------------------------------------------------
