@@ -46,6 +46,7 @@ def step_accuracy_score(y_true, y_pred, *, sample_weight=None) -> float:
     Returns
     -------
     score : float
+        The share of steps whose predicted label is the true one.
 
     Examples
     --------
@@ -70,6 +71,7 @@ def sequence_accuracy_score(y_true, y_pred, *, sample_weight=None) -> float:
     Returns
     -------
     score : float
+        The share of sequences predicted right at every step.
 
     Examples
     --------

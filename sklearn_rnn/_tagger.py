@@ -669,6 +669,7 @@ class RNNTagger(BaseRNN):
         Returns
         -------
         score : float
+            The share of steps whose predicted label is the true one.
         """
         check_is_fitted(self)
         return step_accuracy_score(y, self.predict(X), sample_weight=sample_weight)
