@@ -8,19 +8,28 @@ from ._datasets import (
     load_ucr_uea,
 )
 from ._estimators import RNNClassifier, RNNRegressor
-from ._metrics import make_step_scorer, sequence_accuracy_score, step_accuracy_score
+from ._metrics import (
+    exact_match_score,
+    make_step_scorer,
+    sequence_accuracy_score,
+    step_accuracy_score,
+    token_error_rate,
+)
 from ._plotting import TrainingCurveDisplay
 from ._scaler import SequenceScaler
+from ._seq2seq import RNNSeq2Seq
 from ._tagger import RNNTagger
 from ._text import SequenceVectorizer
 
 __all__ = [
     "RNNClassifier",
     "RNNRegressor",
+    "RNNSeq2Seq",
     "RNNTagger",
     "SequenceScaler",
     "SequenceVectorizer",
     "TrainingCurveDisplay",
+    "exact_match_score",
     "load_conllu",
     "load_gunpoint",
     "load_japanese_vowels",
@@ -29,6 +38,7 @@ __all__ = [
     "make_step_scorer",
     "sequence_accuracy_score",
     "step_accuracy_score",
+    "token_error_rate",
 ]
 
 __version__ = "0.1.0.dev0"

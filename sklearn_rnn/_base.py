@@ -6,6 +6,7 @@ validates them and the data, builds a skorch net and keeps it as the fitted ``ne
 
 from __future__ import annotations
 
+import contextlib
 from abc import abstractmethod
 from numbers import Integral, Real
 
@@ -370,6 +371,10 @@ class BaseRNN(BaseEstimator):
     #: Whether the targets are one per step (:class:`SequenceDataset`'s ``per_step``).
     _per_step = False
 
+    def _dataset(self, seqs: Sequences, y, weights) -> SequenceDataset:
+        """The training (or validation) data set of encoded targets ``y``."""
+        return SequenceDataset(seqs, y, weights, per_step=self._per_step)
+
     def _network_class(self) -> type:
         """The torch module trained: the encoder with this estimator's head."""
         return SequenceNetwork
@@ -434,7 +439,7 @@ class BaseRNN(BaseEstimator):
         y_train, n_outputs = self._encode_y(y, reset=first)
         self._check_n_samples(seqs, y_train)
         weights = self._sample_weight(y_train, sample_weight, len(seqs))
-        data = SequenceDataset(seqs, y_train, weights, per_step=self._per_step)
+        data = self._dataset(seqs, y_train, weights)
         # The first fit resolves the "auto" choices on its data and keeps the
         # training set's statistics; a continuation reuses both, so only a change of
         # an explicit setting counts as a change of the network.
@@ -580,7 +585,7 @@ class BaseRNN(BaseEstimator):
         targets, _ = self._encode_y(y_val, reset=False)
         self._check_n_samples(seqs, targets, names=("X_val", "y_val"))
         weights = self._sample_weight(targets, sample_weight_val, len(seqs))
-        return SequenceDataset(seqs, targets, weights, per_step=self._per_step)
+        return self._dataset(seqs, targets, weights)
 
     # ----------------------------------------------------------------------------------
     # "auto" settings
@@ -835,22 +840,31 @@ class BaseRNN(BaseEstimator):
         if net is not None and "device_" in self.__dict__:
             self.device_ = str(net.device)
 
-    def _forward(self, X) -> np.ndarray:
+    def _inference(self):
+        """The context of running the fitted network: its thread count, denormals
+        flushed, out-of-memory errors explained."""
+        stack = contextlib.ExitStack()
+        stack.enter_context(torch_threads(resolve_n_jobs(self.n_jobs)))
+        stack.enter_context(flush_denormals())
+        stack.enter_context(out_of_memory_explained(self.device_, "prediction"))
+        return stack
+
+    def _predict_batch_size(self) -> int:
+        return max(self.net_.batch_size, _MIN_PREDICT_BATCH)
+
+    def _forward(self, X, **kwargs) -> np.ndarray:
         """Raw network outputs for ``X`` in input order (float64): an array, or
-        one array per sequence for per-step outputs."""
+        one item per sequence for per-step outputs. ``kwargs`` go to
+        :meth:`_predict_outputs`."""
         check_is_fitted(self)
-        batch_size = max(self.net_.batch_size, _MIN_PREDICT_BATCH)
+        batch_size = self._predict_batch_size()
         parts = []
-        with (
-            torch_threads(resolve_n_jobs(self.n_jobs)),
-            flush_denormals(),
-            out_of_memory_explained(self.device_, "prediction"),
-        ):
+        with self._inference():
             # Chunk by chunk, so that converting the input (dtype, left-alignment,
             # unknown ids) never copies more than a chunk of a large data set.
             for chunk in row_chunks(X, batch_size * _PREDICT_CHUNK_BATCHES):
                 seqs = self._check_X(chunk, reset=False)
-                parts.append(self._predict_outputs(seqs, batch_size))
+                parts.append(self._predict_outputs(seqs, batch_size, **kwargs))
         if isinstance(parts[0], list):  # one array per sequence
             return [a for part in parts for a in part]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)

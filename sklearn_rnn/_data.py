@@ -18,12 +18,16 @@ import torch
 from sklearn.utils.validation import check_array
 
 __all__ = [
+    "BOS_ID",
+    "EOS_ID",
+    "FIRST_SYMBOL_ID",
     "IGNORED_STEP",
     "INPUT_TYPES",
     "ROW_BLOCK",
     "CharTable",
     "Sequences",
     "channel_statistics",
+    "decoder_inputs",
     "inference_batches",
     "pad_step_targets",
     "row_chunks",
@@ -48,6 +52,11 @@ OOV_ID = 1
 #: The target of a padded step in per-step targets: the loss and the scores skip it
 #: (``torch.nn.CrossEntropyLoss``'s default ``ignore_index``).
 IGNORED_STEP = -100
+
+#: Ids of the output symbols of a decoder: padding, the start symbol fed as the
+#: first decoder input, and the end-of-sequence symbol every target ends with;
+#: the symbols of the output vocabulary follow from :data:`FIRST_SYMBOL_ID`.
+BOS_ID, EOS_ID, FIRST_SYMBOL_ID = 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -186,6 +195,15 @@ def pad_step_targets(targets: list[np.ndarray], width: int | None = None) -> np.
     out = np.full((len(targets), width), IGNORED_STEP, dtype=np.int64)
     valid = np.arange(width)[None, :] < lengths[:, None]
     out[valid] = np.concatenate(targets) if targets else []
+    return out
+
+
+def decoder_inputs(targets: np.ndarray) -> np.ndarray:
+    """The decoder's input under teacher forcing: :data:`BOS_ID`, then each target
+    but the last (padding where the target is :data:`IGNORED_STEP`)."""
+    out = np.full(targets.shape, PAD_ID, dtype=np.int64)
+    out[:, 0] = BOS_ID
+    out[:, 1:] = np.maximum(targets[:, :-1], PAD_ID)
     return out
 
 

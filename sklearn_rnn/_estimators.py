@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_array, column_or_1d
 from torch import nn
 
 from ._base import BaseRNN
+from ._data import IGNORED_STEP
 
 
 def _usable(weights: np.ndarray | None) -> np.ndarray | None:
@@ -30,6 +31,25 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     proba = np.exp(logits, out=logits)
     proba /= proba.sum(axis=1, keepdims=True)
     return proba
+
+
+def step_prior_loss(y_fit, w_fit, y_eval, w_eval, n_classes: int, eps: float) -> float:
+    """The per-step cross-entropy on ``(y_eval, w_eval)`` of predicting, at every
+    step, the label frequencies of ``(y_fit, w_fit)`` (per-step targets, padded
+    with ``IGNORED_STEP``; weights per step or None), with label smoothing ``eps``:
+    the loss of the best constant prediction."""
+    fit_valid, eval_valid = y_fit != IGNORED_STEP, y_eval != IGNORED_STEP
+    w_fit = None if w_fit is None else w_fit[fit_valid]
+    w_eval = None if w_eval is None else w_eval[eval_valid]
+    prior = np.bincount(
+        y_fit[fit_valid],
+        weights=w_fit if w_fit is not None and w_fit.sum() > 0 else None,
+        minlength=n_classes,
+    )
+    q = np.clip((1 - eps) * prior / prior.sum() + eps / n_classes, 1e-12, None)
+    losses = -(1 - eps) * np.log(q[y_eval[eval_valid]]) - eps * np.log(q).mean()
+    usable = w_eval is not None and w_eval.sum() > 0
+    return float(np.average(losses, weights=w_eval if usable else None))
 
 
 def class_weights(class_weight, classes: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Scores of per-step predictions (one label array per sequence)."""
+"""Scores of sequence predictions: per-step labels (one label array per sequence)
+and output sequences of any length (exact match, token error rate)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.metrics import accuracy_score, make_scorer
 
-__all__ = ["make_step_scorer", "sequence_accuracy_score", "step_accuracy_score"]
+__all__ = [
+    "exact_match_score",
+    "make_step_scorer",
+    "sequence_accuracy_score",
+    "step_accuracy_score",
+    "token_error_rate",
+]
+
+UNITS = ("char", "word")
 
 
 def _flatten_steps(y_true, y_pred, sample_weight=None):
@@ -130,3 +139,134 @@ def make_step_scorer(
         step_score_func=score_func,
         **kwargs,
     )
+
+
+def _as_symbols(seq, unit: str) -> list:
+    """One output sequence as a list of symbols: a str split by ``unit``, any
+    other sequence listed (numpy scalars as Python ones)."""
+    if isinstance(seq, str):
+        return list(seq) if unit == "char" else seq.split()
+    if seq is None or not hasattr(seq, "__len__"):
+        raise TypeError(
+            f"Each output must be a sequence of symbols (a str or a list); got "
+            f"{type(seq).__name__} {seq!r:.60}."
+        )
+    return [s.item() if isinstance(s, np.generic) else s for s in seq]
+
+
+def _paired(y_true, y_pred, unit: str) -> tuple[list[list], list[list]]:
+    if unit not in UNITS:
+        raise ValueError(f"unit must be one of {UNITS}; got {unit!r}.")
+    if isinstance(y_true, str) or isinstance(y_pred, str):
+        raise TypeError(
+            "y_true and y_pred must be lists of output sequences, not one str."
+        )
+    y_true, y_pred = list(y_true), list(y_pred)
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true has {len(y_true)} sequences but y_pred has {len(y_pred)}."
+        )
+    return (
+        [_as_symbols(t, unit) for t in y_true],
+        [_as_symbols(p, unit) for p in y_pred],
+    )
+
+
+def edit_distance(a: list, b: list) -> int:
+    """The Levenshtein distance of two sequences: the fewest insertions,
+    deletions and substitutions of symbols that turn ``a`` into ``b``."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        current = [i]
+        for j, z in enumerate(b, start=1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != z))
+            )
+        previous = current
+    return previous[-1]
+
+
+def exact_match_score(y_true, y_pred, *, unit: str = "char", sample_weight=None):
+    """The share of output sequences predicted exactly (every symbol, and the
+    length).
+
+    Parameters
+    ----------
+    y_true, y_pred : list of str or list of sequences
+        The true and the predicted output of each input.
+    unit : {"char", "word"}, default="char"
+        How strings are split into symbols (it matters only when one side holds
+        strings and the other lists).
+    sample_weight : array-like of shape (n_sequences,), default=None
+        Weight of each sequence.
+
+    Returns
+    -------
+    score : float
+        The (weighted) share of outputs equal to their reference.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import exact_match_score
+    >>> exact_match_score(["cat", "dog"], ["cat", "dot"])
+    0.5
+    """
+    y_true, y_pred = _paired(y_true, y_pred, unit)
+    right = [t == p for t, p in zip(y_true, y_pred, strict=True)]
+    if not right:
+        raise ValueError("y_true holds no sequences; there is nothing to score.")
+    return float(np.average(right, weights=sample_weight))
+
+
+def token_error_rate(y_true, y_pred, *, unit: str = "char", sample_weight=None):
+    """Token (or character) error rate: edit operations per reference symbol.
+
+    The Levenshtein distance of each prediction to its reference (insertions,
+    deletions and substitutions of symbols), summed over the sequences and
+    divided by the references' total length: the word error rate of speech
+    recognition, the phoneme error rate of grapheme-to-phoneme conversion, the
+    character error rate of strings. Lower is better; it can exceed 1 when the
+    predictions are longer than the references. Use
+    ``make_scorer(token_error_rate, greater_is_better=False)`` as a scorer.
+
+    Parameters
+    ----------
+    y_true, y_pred : list of str or list of sequences
+        The reference and the predicted output of each input.
+    unit : {"char", "word"}, default="char"
+        How strings are split into symbols: characters (the character error
+        rate), or whitespace-separated words.
+    sample_weight : array-like of shape (n_sequences,), default=None
+        Weight of each sequence's edits and length.
+
+    Returns
+    -------
+    error_rate : float
+        ``sum(w * distance) / sum(w * len(reference))``.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import token_error_rate
+    >>> token_error_rate(["kitten"], ["sitting"])
+    0.5
+    >>> token_error_rate(["HH AH0 L OW1"], ["HH EH0 L OW1"], unit="word")
+    0.25
+    """
+    y_true, y_pred = _paired(y_true, y_pred, unit)
+    weights = np.ones(len(y_true)) if sample_weight is None else sample_weight
+    weights = np.asarray(weights, dtype=np.float64)
+    if weights.shape != (len(y_true),):
+        raise ValueError(
+            f"sample_weight must have shape ({len(y_true)},); got {weights.shape}."
+        )
+    edits = np.array([edit_distance(t, p) for t, p in zip(y_true, y_pred, strict=True)])
+    lengths = np.array([len(t) for t in y_true], dtype=np.float64)
+    total = float(np.dot(weights, lengths))
+    if not total > 0:
+        raise ValueError(
+            "The references hold no symbols (with their weights); the error rate "
+            "per reference symbol is undefined."
+        )
+    return float(np.dot(weights, edits) / total)

@@ -480,6 +480,17 @@ class SequenceEncoder(nn.Module):
             h = out
         return h, lengths
 
+    def final_states(self, h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        """What each direction has read of the whole sequence, ``(n, output_size)``:
+        the forward state at the last valid step and the backward state at the
+        first (zeros for an empty sequence)."""
+        rows = torch.arange(h.shape[0], device=h.device)
+        last = (lengths - 1).clamp(min=0)
+        states = h[rows, last, : self.hidden_size]
+        if self.bidirectional:
+            states = torch.cat([states, h[:, 0, self.hidden_size :]], dim=-1)
+        return torch.where((lengths > 0).unsqueeze(1), states, 0.0)
+
     def _drop_words(self, X: torch.Tensor) -> torch.Tensor:
         """``X`` with each token replaced by the unknown id with probability
         ``word_dropout / (word_dropout + count)`` (padding stays padding)."""
@@ -603,11 +614,5 @@ class SequenceNetwork(_EncoderNetwork):
             masked = h.masked_fill(~valid_steps(lengths, h.shape[1]), float("-inf"))
             parts.append(torch.where(nonempty, masked.amax(dim=1), 0.0))
         if self.pooling == "last":
-            rows = torch.arange(h.shape[0], device=h.device)
-            last = (lengths - 1).clamp(min=0)
-            hidden = self.encoder.hidden_size
-            pooled = h[rows, last, :hidden]
-            if self.encoder.bidirectional:
-                pooled = torch.cat([pooled, h[:, 0, hidden:]], dim=-1)
-            parts.append(torch.where(nonempty, pooled, 0.0))
+            parts.append(self.encoder.final_states(h, lengths))
         return parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)

@@ -17,6 +17,7 @@ from ._estimators import (
     _PARAMETERS_END_DOC,
     class_weights,
     softmax,
+    step_prior_loss,
     weights_with_classes,
 )
 from ._metrics import step_accuracy_score
@@ -604,20 +605,9 @@ class RNNTagger(BaseRNN):
     _constant_name = "the label prior"
 
     def _constant_loss(self, y_fit, w_fit, y_eval, w_eval):
-        n_classes = len(self.classes_)
-        fit_valid, eval_valid = y_fit != IGNORED_STEP, y_eval != IGNORED_STEP
-        w_fit = None if w_fit is None else w_fit[fit_valid]
-        w_eval = None if w_eval is None else w_eval[eval_valid]
-        prior = np.bincount(
-            y_fit[fit_valid],
-            weights=w_fit if w_fit is not None and w_fit.sum() > 0 else None,
-            minlength=n_classes,
+        return step_prior_loss(
+            y_fit, w_fit, y_eval, w_eval, len(self.classes_), self.label_smoothing
         )
-        eps = self.label_smoothing
-        q = np.clip((1 - eps) * prior / prior.sum() + eps / n_classes, 1e-12, None)
-        losses = -(1 - eps) * np.log(q[y_eval[eval_valid]]) - eps * np.log(q).mean()
-        usable = w_eval is not None and w_eval.sum() > 0
-        return float(np.average(losses, weights=w_eval if usable else None))
 
     # ----------------------------------------------------------------------------------
     # Prediction

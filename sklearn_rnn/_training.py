@@ -25,7 +25,13 @@ from skorch.dataset import unpack_data
 from skorch.utils import TeeGenerator, to_tensor
 from torch.utils.data import Dataset
 
-from ._data import IGNORED_STEP, Sequences, inference_batches, training_batches
+from ._data import (
+    IGNORED_STEP,
+    Sequences,
+    decoder_inputs,
+    inference_batches,
+    training_batches,
+)
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -90,7 +96,7 @@ class SequenceDataset(Dataset):
             return X, None
         y, weight = self._y[index], self._weight
         if self.per_step:  # cut to the batch's width
-            width = X["X"].shape[1]
+            width = self._step_width(X, y)
             y = np.ascontiguousarray(y[:, :width])
         if weight is None:
             return X, torch.from_numpy(y)
@@ -99,6 +105,10 @@ class SequenceDataset(Dataset):
             weight = np.ascontiguousarray(weight[:, :width])
         return X, (torch.from_numpy(y), torch.from_numpy(weight))
 
+    def _step_width(self, X: dict, y: np.ndarray) -> int:
+        """The width per-step targets are cut to: the batch's input width."""
+        return X["X"].shape[1]
+
     def take(self, index: np.ndarray) -> SequenceDataset:
         """The part of the data set at ``index`` (e.g. a validation split)."""
         return SequenceDataset(
@@ -106,6 +116,37 @@ class SequenceDataset(Dataset):
             None if self.y is None else self.y[index].numpy(),
             None if self.sample_weight is None else self.sample_weight[index].numpy(),
             per_step=self.per_step,
+        )
+
+
+class TeacherForcedDataset(SequenceDataset):
+    """Input sequences and output sequences, for an encoder-decoder.
+
+    ``y`` is ``(n, max_out)``: each output's ids, its end symbol included, padded
+    with :data:`~sklearn_rnn._data.IGNORED_STEP`; sample weights are per step
+    alike. A batch's targets are cut to its own longest output, and its input
+    dict gets ``"targets"``, the decoder's input under teacher forcing (see
+    :func:`~sklearn_rnn._data.decoder_inputs`).
+    """
+
+    def __init__(self, sequences, y=None, sample_weight=None):
+        super().__init__(sequences, y, sample_weight, per_step=True)
+
+    def _step_width(self, X, y):
+        return max(int((y != IGNORED_STEP).sum(axis=1).max(initial=0)), 1)
+
+    def __getitem__(self, index):
+        X, target = super().__getitem__(index)
+        if target is not None:
+            y = target[0] if isinstance(target, tuple) else target
+            X["targets"] = torch.from_numpy(decoder_inputs(y.numpy()))
+        return X, target
+
+    def take(self, index: np.ndarray) -> TeacherForcedDataset:
+        return TeacherForcedDataset(
+            self.sequences.take(index),
+            None if self.y is None else self.y[index].numpy(),
+            None if self.sample_weight is None else self.sample_weight[index].numpy(),
         )
 
 
