@@ -1,6 +1,7 @@
 """Recurrent neural networks (RNN, LSTM, GRU) as scikit-learn estimators."""
 
 from ._datasets import (
+    load_cmudict,
     load_conllu,
     load_gunpoint,
     load_japanese_vowels,
@@ -30,6 +31,7 @@ __all__ = [
     "SequenceVectorizer",
     "TrainingCurveDisplay",
     "exact_match_score",
+    "load_cmudict",
     "load_conllu",
     "load_gunpoint",
     "load_japanese_vowels",

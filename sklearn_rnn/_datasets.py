@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "load_cmudict",
     "load_conllu",
     "load_gunpoint",
     "load_japanese_vowels",
@@ -581,34 +582,6 @@ def _conllu_column_index(value: object, argname: str) -> int:
     return int(value)
 
 
-def _read_conllu_text(path: str) -> str:
-    """The decoded text of a plain or gzip-compressed UTF-8 file."""
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise FileNotFoundError(
-            errno.ENOENT, "CoNLL-U file not found (check the path)", path
-        ) from None
-    if data[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ValueError(
-                f"{path}: starts like a gzip file but could not be decompressed "
-                f"({exc}); the file may be truncated or corrupt"
-            ) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        lineno = data.count(b"\n", 0, exc.start) + 1
-        raise ValueError(
-            f"{path}, line {lineno}: not valid UTF-8 ({exc.reason} at byte "
-            f"{exc.start}); CoNLL-U files must be UTF-8 encoded, re-encode it "
-            "(e.g. with iconv) before loading"
-        ) from None
-
-
 def load_conllu(
     path: str | os.PathLike[str],
     column: str | int = "upos",
@@ -718,7 +691,7 @@ def load_conllu(
         )
     n_fields = len(CONLLU_COLUMNS)
 
-    text = _read_conllu_text(path)
+    text = _read_text(path, "CoNLL-U")
     words: list[list[str]] = []
     labels: list[list[str]] = []
     sentence_words: list[str] = []
@@ -775,3 +748,112 @@ def load_conllu(
             "with 10 tab-separated fields, and blank lines between sentences"
         )
     return words, labels
+
+
+def _read_text(path: str, what: str) -> str:
+    """The decoded text of a plain or gzip-compressed UTF-8 file."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            errno.ENOENT, f"{what} file not found (check the path)", path
+        ) from None
+    if data[:2] == _GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise ValueError(
+                f"{path}: starts like a gzip file but could not be decompressed "
+                f"({exc}); the file may be truncated or corrupt"
+            ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        lineno = data.count(b"\n", 0, exc.start) + 1
+        raise ValueError(
+            f"{path}, line {lineno}: not valid UTF-8 ({exc.reason} at byte "
+            f"{exc.start}); {what} files must be UTF-8 encoded, re-encode it "
+            "(e.g. with iconv) before loading"
+        ) from None
+
+
+def load_cmudict(
+    path: str | os.PathLike[str], *, stress: bool = True
+) -> tuple[list[str], list[str]]:
+    """Read the CMU Pronouncing Dictionary (``cmudict.dict``) into words and
+    pronunciations.
+
+    Each line holds a word, then its ARPAbet phonemes separated by spaces, e.g.
+    ``hello HH AH0 L OW1``; a second or third pronunciation of a word is written
+    ``word(2)``, ``word(3)``; ``#`` starts a comment. The file may be
+    gzip-compressed. Nothing is ever downloaded.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The dictionary file.
+    stress : bool, default=True
+        Keep the stress digits of the vowels (``AH0``, ``OW1``); False strips them
+        (``AH``, ``OW``: the 39 phonemes of the usual grapheme-to-phoneme
+        benchmarks).
+
+    Returns
+    -------
+    words : list of str
+        The word of each entry (``"(2)"`` suffixes removed, so a word with several
+        pronunciations appears several times, in file order).
+    pronunciations : list of str
+        The phonemes of each entry, separated by single spaces.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    ValueError
+        If a line has a word but no phoneme (the message names the line), or the
+        file holds no entry.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from sklearn_rnn import load_cmudict
+    >>> text = "read R EH1 D\nread(2) R IY1 D\nzoo Z UW1 # animals\n"
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "cmudict.dict"
+    ...     _ = path.write_text(text, encoding="utf-8")
+    ...     words, prons = load_cmudict(path, stress=False)
+    >>> words
+    ['read', 'read', 'zoo']
+    >>> prons
+    ['R EH D', 'R IY D', 'Z UW']
+    """
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise TypeError(
+            "path must be a str or os.PathLike naming a cmudict.dict file, got "
+            f"{type(path).__name__}"
+        ) from None
+    words: list[str] = []
+    prons: list[str] = []
+    for lineno, line in enumerate(_read_text(path, "CMUdict").split("\n"), 1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        word, *phonemes = line.split()
+        if not phonemes:
+            raise ValueError(
+                f"{path}, line {lineno}: the word {word!r} has no phoneme; each "
+                "line must be a word followed by its phonemes"
+            )
+        if word.endswith(")") and "(" in word:
+            word = word[: word.rindex("(")]
+        if not stress:
+            phonemes = [p.rstrip("012") for p in phonemes]
+        words.append(word)
+        prons.append(" ".join(phonemes))
+    if not words:
+        raise ValueError(f"{path}: no entry found")
+    return words, prons

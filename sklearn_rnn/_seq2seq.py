@@ -104,8 +104,7 @@ def _output_sequences(y, unit: str, name: str = "y") -> tuple[list[list], str]:
         arr = np.asarray(item, dtype=object)
         if arr.ndim != 1:
             raise ValueError(
-                f"{name}[{i}] must be a 1D sequence of symbols; got shape "
-                f"{arr.shape}."
+                f"{name}[{i}] must be a 1D sequence of symbols; got shape {arr.shape}."
             )
         symbols = [s.item() if isinstance(s, np.generic) else s for s in item]
         for s in symbols:
@@ -573,9 +572,10 @@ class RNNSeq2Seq(BaseRNN):
         if unknown:
             raise ValueError(
                 f"y contains output symbols {unknown!r:.200} not seen at fit (the "
-                f"model knows {len(vocabulary)}: {self.output_symbols_.tolist()!r:.200})"
-                "; it can never produce them. Refit with them in y (partial_fit "
-                "and warm_start keep the symbols of the first fit)."
+                f"model knows {len(vocabulary)}: "
+                f"{self.output_symbols_.tolist()!r:.200}); it can never produce "
+                "them. Refit with them in y (partial_fit and warm_start keep the "
+                "symbols of the first fit)."
             )
         encoded = [
             np.array([vocabulary[s] for s in seq] + [EOS_ID], dtype=np.int64)
