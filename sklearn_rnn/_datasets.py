@@ -786,7 +786,8 @@ def load_cmudict(
 
     Each line holds a word, then its ARPAbet phonemes separated by spaces, e.g.
     ``hello HH AH0 L OW1``; a second or third pronunciation of a word is written
-    ``word(2)``, ``word(3)``; ``#`` starts a comment. The file may be
+    ``word(2)``, ``word(3)``; ``#`` starts a comment, and so does ``;;;`` at the
+    start of a line (the older ``cmudict-0.7b`` format). The file may be
     gzip-compressed. Nothing is ever downloaded.
 
     Parameters
@@ -840,7 +841,7 @@ def load_cmudict(
     prons: list[str] = []
     for lineno, line in enumerate(_read_text(path, "CMUdict").split("\n"), 1):
         line = line.split("#", 1)[0].strip()
-        if not line:
+        if not line or line.startswith(";;;"):  # ";;;": comments of cmudict-0.7b
             continue
         word, *phonemes = line.split()
         if not phonemes:
