@@ -13,7 +13,10 @@ seeds, and the models are tiny except in the timed workload of checks 4 and 5.
    zero-padded) to a longer length give the same ``predict_proba`` within 1e-5.
    An ``RNNTagger`` on words with character features: its parameters are on the
    GPU, it gives one output per word, and a sentence's outputs do not depend on
-   the rest of the batch or its order (within 1e-5).
+   the rest of the batch or its order (within 1e-5). An ``RNNSeq2Seq`` (digit
+   strings reversed): its parameters are on the GPU, greedy and beam-search
+   decoding of a batch give the outputs of decoding each sequence alone, and the
+   log-probabilities agree within 1e-4.
 2. GPU/CPU agreement. The fitted models are pickled and loaded in a subprocess
    started with ``CUDA_VISIBLE_DEVICES=""``; its CPU predictions agree with the
    GPU ones within 1e-4.
@@ -110,7 +113,7 @@ try:
     from skorch.exceptions import DeviceWarning
 
     import sklearn_rnn
-    from sklearn_rnn import RNNClassifier, RNNRegressor, RNNTagger
+    from sklearn_rnn import RNNClassifier, RNNRegressor, RNNSeq2Seq, RNNTagger
 except ModuleNotFoundError as exc:  # pragma: no cover - depends on the machine
     sys.exit(
         f"gpu_check.py cannot import what it needs: {exc}. Install skorch (on the "
@@ -408,6 +411,10 @@ def check_fit_predict(report: Report, device: str, data: dict) -> dict:
     with report.guard(name):
         check_tagger(report, name, device)
 
+    name = f"1 RNNSeq2Seq device={device!r} greedy and beam search"
+    with report.guard(name):
+        check_seq2seq(report, name, device)
+
     with report.guard("1 same seed, same device"):
         X, _, y = data["3d float"]
         proba = fitted["clf 3d float"][3]
@@ -460,6 +467,36 @@ def check_tagger(report: Report, name: str, device: str) -> None:
         f"device_={tagger.device_!r}, train per-step acc {accuracy:.2f}, batch err "
         f"{batch_err:.0e}, permutation err {order_err:.0e}; fit {fit_s:.2f} s"
     )
+    report.expect(name, problems, detail, seconds=fit_s)
+
+
+def check_seq2seq(report: Report, name: str, device: str) -> None:
+    """An encoder-decoder on the device: decoding a batch (greedy and beam 3)
+    gives each sequence's output decoded alone, with the same log-probability."""
+    rng = np.random.default_rng(6)
+    digits = list("0123456789")
+    X = ["".join(rng.choice(digits, rng.integers(2, 7))) for _ in range(400)]
+    y = [x[::-1] for x in X]
+    settings = {**TINY, "hidden_size": 32, "max_iter": 30, "lr": 1e-2}
+    model = with_params(RNNSeq2Seq, **settings, device=device, random_state=0)
+    _, fit_s = timed(lambda: model.fit(X, y), device)
+    problems = []
+    if not all(same_device(torch.device(d), device) for d in param_devices(model)):
+        problems.append(f"parameters on {param_devices(model)}")
+    accuracy = model.score(X, y)
+    if accuracy < 0.8:
+        problems.append(f"training exact match only {accuracy:.2f}")
+    for beam in (1, 3):
+        model.set_params(beam_size=beam)
+        batch, batch_lp = model.predict(X[:20]), model.predict_log_proba(X[:20])
+        alone = [model.predict([x])[0] for x in X[:20]]
+        alone_lp = np.array([model.predict_log_proba([x])[0] for x in X[:20]])
+        if batch != alone:
+            problems.append(f"beam {beam}: the batch changes outputs")
+        lp_err = float(np.abs(batch_lp - alone_lp).max())
+        if lp_err > 1e-4:
+            problems.append(f"beam {beam}: the batch changes log-probs by {lp_err:.1e}")
+    detail = f"device_={model.device_!r}, train exact match {accuracy:.2f}"
     report.expect(name, problems, detail, seconds=fit_s)
 
 
