@@ -16,13 +16,14 @@ from ._metrics import (
     step_accuracy_score,
     token_error_rate,
 )
-from ._plotting import TrainingCurveDisplay
+from ._plotting import AttentionDisplay, TrainingCurveDisplay
 from ._scaler import SequenceScaler
 from ._seq2seq import RNNSeq2Seq
 from ._tagger import RNNTagger
 from ._text import SequenceVectorizer
 
 __all__ = [
+    "AttentionDisplay",
     "RNNClassifier",
     "RNNRegressor",
     "RNNSeq2Seq",

@@ -1,4 +1,6 @@
-"""Plot of the training curves of a fitted estimator (a scikit-learn style Display)."""
+"""Plots of fitted estimators (scikit-learn style Displays): the training curves
+(:class:`TrainingCurveDisplay`) and the attention alignment of a
+sequence-to-sequence model (:class:`AttentionDisplay`)."""
 
 import numpy as np
 from sklearn.base import is_classifier, is_regressor
@@ -10,7 +12,7 @@ try:  # scikit-learn >= 1.3 keeps the helper here
 except ImportError:  # pragma: no cover - older layouts
     from sklearn.utils import check_matplotlib_support
 
-__all__ = ["TrainingCurveDisplay"]
+__all__ = ["AttentionDisplay", "TrainingCurveDisplay"]
 
 
 def _check_matplotlib(caller_name):
@@ -462,3 +464,603 @@ def _legend_covering_least(legend_ax, handles, labels, lines):
             if count == 0:
                 break
     return legend_ax.legend(handles, labels, loc=best)
+
+
+# --------------------------------------------------------------------------------------
+# AttentionDisplay
+# --------------------------------------------------------------------------------------
+
+#: Tolerance of the check that attention weights lie in [0, 1] (float32 rounding).
+_WEIGHT_TOLERANCE = 1e-6
+
+
+def _as_weights(weights):
+    """``weights`` as a 2D float array of values in [0, 1], or a ValueError."""
+    if weights is None:
+        raise ValueError("weights is required, got None.")
+    try:
+        array = np.asarray(weights, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            "weights must be a 2D array of numbers of shape (n_output, n_input); "
+            f"got {type(weights).__name__} that is not one ({exc})."
+        ) from exc
+    if array.ndim != 2:
+        raise ValueError(
+            "weights must be a 2D array of shape (n_output, n_input) (one row per "
+            f"output symbol, one column per input step); got an array of shape "
+            f"{array.shape}."
+        )
+    if array.size == 0:
+        raise ValueError(
+            f"weights is empty (shape {array.shape}): there is no output symbol or "
+            "no input step to plot."
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError("weights holds NaN or infinite values; they must be finite.")
+    low, high = float(array.min()), float(array.max())
+    if low < -_WEIGHT_TOLERANCE or high > 1 + _WEIGHT_TOLERANCE:
+        raise ValueError(
+            "weights are attention weights and must lie in [0, 1]; got values from "
+            f"{low:.4g} to {high:.4g}."
+        )
+    return array
+
+
+def _as_symbols(symbols, name, shape, axis):
+    """``symbols`` as a list of labels, one per row (``axis=0``) or column
+    (``axis=1``) of weights of shape ``shape``, or None; a clear error otherwise."""
+    if symbols is None:
+        return None
+    part = ("row", "output symbol") if axis == 0 else ("column", "input step")
+    if isinstance(symbols, (str, bytes)):
+        raise TypeError(
+            f"{name} must be a list of labels, one per {part[0]} ({part[1]}) of "
+            f"weights; got the {type(symbols).__name__} {symbols!r:.40}. For one "
+            f"label per character pass list({symbols!r:.40})."
+        )
+    try:
+        labels = list(symbols)
+    except TypeError as exc:
+        raise TypeError(
+            f"{name} must be a list of labels, one per {part[0]} ({part[1]}) of "
+            f"weights; got {type(symbols).__name__}."
+        ) from exc
+    n = shape[axis]
+    if len(labels) != n:
+        raise ValueError(
+            f"{name} has {len(labels)} labels, but weights has {n} {part[0]}s "
+            f"({part[1]}s; weights is of shape (n_output, n_input) = "
+            f"{tuple(shape)}); they must match."
+        )
+    return labels
+
+
+def _tick_label(symbol):
+    """A visible tick label for ``symbol``: a space shows as ``␣``, other white space
+    escaped (``\\t``, ``\\n``)."""
+    text = str(symbol)
+    if text and not text.strip():
+        return repr(text)[1:-1].replace(" ", "\u2423")
+    return text
+
+
+def _tick_positions(n, max_ticks):
+    """Positions of the labelled ticks of ``n`` symbols: all of them, or every k-th
+    one (from the first) so that at most ``max_ticks`` are labelled."""
+    if n <= max_ticks:
+        return np.arange(n)
+    step = int(np.ceil(n / max_ticks))
+    return np.arange(0, n, step)
+
+
+class AttentionDisplay:
+    """Attention alignment visualization of a sequence-to-sequence model.
+
+    Draws the attention weights of one output sequence over its input sequence as
+    a heat map: one row per output symbol (top to bottom), one column per input
+    symbol or step (left to right), each cell the weight the decoder gave that
+    input step when it produced that output symbol. A model that learned to align
+    (a transliteration, a reversal) shows a sharp path through the matrix.
+
+    It is recommended to use :meth:`AttentionDisplay.from_estimator` to create a
+    display from a fitted :class:`RNNSeq2Seq`. All parameters are stored as
+    attributes. Plotting requires matplotlib (``pip install matplotlib``, or
+    ``pip install "sklearn-rnn[plot]"``).
+
+    Parameters
+    ----------
+    weights : array-like of shape (n_output, n_input)
+        Attention weights, in [0, 1]: row ``j`` is the attention of output
+        symbol ``j`` over the input steps (an array of
+        :meth:`RNNSeq2Seq.attention_weights`; its rows sum to 1).
+
+    input_symbols : list of length n_input, default=None
+        Labels of the input steps, drawn as x tick labels. If ``None``, the
+        steps are labelled by their index (from 0).
+
+    output_symbols : list of length n_output, default=None
+        Labels of the output symbols, drawn as y tick labels. If ``None``, the
+        output steps are labelled by their index (from 0).
+
+    Attributes
+    ----------
+    ax_ : matplotlib Axes
+        Axes with the attention matrix.
+
+    figure_ : matplotlib Figure
+        Figure containing the matrix (and its colour bar).
+
+    im_ : matplotlib AxesImage
+        Image of the attention matrix.
+
+    colorbar_ : matplotlib Colorbar or None
+        Colour bar of the weights; ``None`` when ``colorbar=False``.
+
+    text_ : ndarray of shape (n_output, n_input), dtype=matplotlib Text, or None
+        The weight written in each cell with ``include_values=True``, else
+        ``None``.
+
+    Raises
+    ------
+    ValueError
+        If ``weights`` is not a non-empty 2D array of values in [0, 1], or if
+        the number of ``input_symbols`` (``output_symbols``) is not its number of
+        columns (rows).
+
+    See Also
+    --------
+    RNNSeq2Seq : Recurrent encoder-decoder; its ``attention_weights`` are what
+        this display draws.
+    TrainingCurveDisplay : Training curves of a fitted estimator.
+    sklearn.metrics.ConfusionMatrixDisplay : A matrix drawn the same way.
+
+    Notes
+    -----
+    The colour scale spans [0, 1] (pass ``im_kw={"vmax": ...}`` to
+    :meth:`plot` to stretch it), so plots of different sequences compare. A
+    space symbol is labelled ``␣``. With more symbols than the axes has room to
+    label, only every k-th one is labelled (see ``max_ticks``), and the input
+    symbols are turned vertical when they would not fit side by side.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import AttentionDisplay
+    >>> weights = [[0.1, 0.1, 0.8], [0.2, 0.7, 0.1], [0.9, 0.05, 0.05]]
+    >>> display = AttentionDisplay(
+    ...     weights, input_symbols=list("abc"), output_symbols=list("cba")
+    ... )
+    >>> display.plot()  # doctest: +SKIP
+    <...AttentionDisplay object at ...>
+    >>> [label.get_text() for label in display.ax_.get_xticklabels()]  # doctest: +SKIP
+    ['a', 'b', 'c']
+
+    From a fitted :class:`RNNSeq2Seq`, for one input sequence (the output is the
+    model's prediction, or the ``y`` given):
+
+    >>> from sklearn_rnn import RNNSeq2Seq
+    >>> X = ["abc", "bca", "cab"] * 5
+    >>> y = [x[::-1] for x in X]
+    >>> model = RNNSeq2Seq(hidden_size=8, max_iter=10, lr=0.03, random_state=0)
+    >>> model = model.fit(X, y)
+    >>> display = AttentionDisplay.from_estimator(model, "abc")  # doctest: +SKIP
+    >>> display.input_symbols, display.output_symbols  # doctest: +SKIP
+    (['a', 'b', 'c'], ['c', 'b', 'a'])
+    >>> AttentionDisplay.from_estimator(model, "abc", y="cb")  # doctest: +SKIP
+    <...AttentionDisplay object at ...>
+    """
+
+    def __init__(self, weights, *, input_symbols=None, output_symbols=None):
+        array = _as_weights(weights)
+        self.weights = array
+        self.input_symbols = _as_symbols(input_symbols, "input_symbols", array.shape, 1)
+        self.output_symbols = _as_symbols(
+            output_symbols, "output_symbols", array.shape, 0
+        )
+
+    def plot(
+        self,
+        ax=None,
+        *,
+        cmap="viridis",
+        colorbar=True,
+        title=None,
+        include_values=False,
+        values_format=".2f",
+        xticks_rotation="auto",
+        max_ticks="auto",
+        im_kw=None,
+        text_kw=None,
+    ):
+        """Plot visualization.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw the matrix on. If ``None``, a new figure and axes are
+            created (with matplotlib's constrained layout, which keeps long tick
+            labels inside the figure).
+
+        cmap : str or matplotlib Colormap, default="viridis"
+            Colormap of the weights (a sequential one reads best).
+
+        colorbar : bool, default=True
+            Whether to add a colour bar of the weights.
+
+        title : str, default=None
+            Title of the plot. No title when ``None``.
+
+        include_values : bool, default=False
+            Whether to write each weight in its cell (readable for short
+            sequences only).
+
+        values_format : str, default=".2f"
+            Format specification of the values written with
+            ``include_values=True``.
+
+        xticks_rotation : {"auto", "vertical", "horizontal"} or float, \
+                default="auto"
+            Rotation of the x tick labels (the input symbols). ``"auto"``:
+            vertical when the labels would not fit side by side (many or long
+            symbols), else horizontal.
+
+        max_ticks : "auto", int or None, default="auto"
+            Most tick labels on each axis: with more symbols, only every k-th
+            one is labelled (the first one included). ``"auto"``: as many as the
+            axes' size has room for at the tick labels' font size; ``None``:
+            label every symbol.
+
+        im_kw : dict, default=None
+            Keyword arguments passed to :meth:`matplotlib.axes.Axes.imshow`,
+            overriding the defaults (``vmin=0``, ``vmax=1``, square cells unless
+            one side has more than five times as many as the other).
+
+        text_kw : dict, default=None
+            Keyword arguments passed to :meth:`matplotlib.axes.Axes.text` for the
+            values written with ``include_values=True``.
+
+        Returns
+        -------
+        display : :class:`AttentionDisplay`
+            Object that stores computed values.
+        """
+        _check_matplotlib(f"{self.__class__.__name__}.plot")
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
+
+        weights = _as_weights(self.weights)
+        n_output, n_input = weights.shape
+        input_symbols = _as_symbols(
+            self.input_symbols, "input_symbols", weights.shape, 1
+        )
+        output_symbols = _as_symbols(
+            self.output_symbols, "output_symbols", weights.shape, 0
+        )
+        if not (
+            max_ticks is None
+            or (isinstance(max_ticks, str) and max_ticks == "auto")
+            or (
+                isinstance(max_ticks, int | np.integer)
+                and not isinstance(max_ticks, bool)
+                and max_ticks >= 1
+            )
+        ):
+            raise ValueError(
+                f'max_ticks must be "auto", an int >= 1 or None, got {max_ticks!r}.'
+            )
+        rotation = (
+            None
+            if isinstance(xticks_rotation, str) and xticks_rotation == "auto"
+            else _rotation(xticks_rotation)
+        )
+
+        if ax is None:
+            _, ax = plt.subplots(layout="constrained")
+        fig = ax.figure
+
+        long_side, short_side = max(n_output, n_input), min(n_output, n_input)
+        im_kw = {
+            "cmap": cmap,
+            "vmin": 0.0,
+            "vmax": 1.0,
+            "interpolation": "nearest",
+            "aspect": "equal" if long_side <= 5 * short_side else "auto",
+            **(im_kw or {}),
+        }
+        self.im_ = ax.imshow(weights, **im_kw)
+
+        self.colorbar_ = None
+        if colorbar:
+            self.colorbar_ = fig.colorbar(self.im_, ax=ax)
+            self.colorbar_.set_label("Attention weight")
+
+        self.text_ = None
+        if include_values:
+            self.text_ = np.empty_like(weights, dtype=object)
+            norm = self.im_.norm
+            threshold = (norm.vmin + norm.vmax) / 2.0
+            dark, light = self.im_.cmap(0.0), self.im_.cmap(1.0)
+            for i, j in np.ndindex(weights.shape):
+                value = weights[i, j]
+                kw = {
+                    "ha": "center",
+                    "va": "center",
+                    "color": light if value < threshold else dark,
+                    **(text_kw or {}),
+                }
+                self.text_[i, j] = ax.text(j, i, format(value, values_format), **kw)
+
+        # Input symbols along x (in the input's order), output symbols down y.
+        room = _label_room(ax)
+        n_x, n_y = (
+            (room["x"], room["y"]) if max_ticks == "auto" else (max_ticks, max_ticks)
+        )
+        x_labels = _label_axis(ax.xaxis, input_symbols, n_x, MaxNLocator)
+        _label_axis(ax.yaxis, output_symbols, n_y, MaxNLocator)
+        if rotation is None:
+            # Horizontal when the labels fit side by side (a character is about
+            # 0.6 em wide), else vertical.
+            longest = max((len(label) for label in x_labels), default=0)
+            needed = len(x_labels) * 0.6 * (longest + 1) * room["font_size"]
+            rotation = 90.0 if needed > room["width"] else 0.0
+        ax.tick_params(axis="x", labelrotation=rotation)
+        ax.set_xlabel("Input" if input_symbols is not None else "Input step")
+        ax.set_ylabel("Output" if output_symbols is not None else "Output step")
+        if title is not None:
+            ax.set_title(str(title))
+
+        self.ax_ = ax
+        self.figure_ = fig
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator,
+        x,
+        y=None,
+        *,
+        ax=None,
+        cmap="viridis",
+        colorbar=True,
+        title=None,
+        include_values=False,
+        values_format=".2f",
+        xticks_rotation="auto",
+        max_ticks="auto",
+        im_kw=None,
+        text_kw=None,
+    ):
+        """Plot the attention of a fitted sequence-to-sequence model on one input.
+
+        Computes the attention weights with the estimator's
+        ``attention_weights`` and labels the matrix with the symbols of ``x``
+        and of the output.
+
+        Parameters
+        ----------
+        estimator : estimator instance
+            A fitted :class:`RNNSeq2Seq` with attention (not
+            ``attention="none"``).
+
+        x : str, list of str, or array-like
+            ONE input sequence (not a list of them), in a form the estimator
+            was fitted on: a string (split by the estimator's ``input_unit``), a
+            list of symbols, or a numeric or token-id array of shape
+            ``(n_timesteps,)`` or ``(n_timesteps, n_channels)``.
+
+        y : str or list of symbols, default=None
+            The output sequence to align to ``x`` (fed to the decoder as in
+            training). If ``None``, the model's prediction for ``x``.
+
+        ax : matplotlib Axes, default=None
+            Axes to draw the matrix on. If ``None``, a new figure and axes are
+            created.
+
+        cmap : str or matplotlib Colormap, default="viridis"
+            Colormap of the weights.
+
+        colorbar : bool, default=True
+            Whether to add a colour bar of the weights.
+
+        title : str, default=None
+            Title of the plot. No title when ``None``.
+
+        include_values : bool, default=False
+            Whether to write each weight in its cell.
+
+        values_format : str, default=".2f"
+            Format specification of the values written with
+            ``include_values=True``.
+
+        xticks_rotation : {"auto", "vertical", "horizontal"} or float, \
+                default="auto"
+            Rotation of the x tick labels (see :meth:`plot`).
+
+        max_ticks : "auto", int or None, default="auto"
+            Most tick labels on each axis (see :meth:`plot`).
+
+        im_kw : dict, default=None
+            Keyword arguments passed to :meth:`matplotlib.axes.Axes.imshow`.
+
+        text_kw : dict, default=None
+            Keyword arguments passed to :meth:`matplotlib.axes.Axes.text`.
+
+        Returns
+        -------
+        display : :class:`AttentionDisplay`
+            Object that stores computed values. Its ``input_symbols`` are the
+            symbols of ``x`` (characters of a string for ``input_unit="char"``,
+            words for ``"word"``, the items of a list), or ``None`` (step indices)
+            for numeric and token-id input, or when the estimator's front end
+            downsampled the input's steps. Its ``output_symbols`` are those of
+            ``y`` or of the prediction (split by ``output_unit`` when strings).
+
+        Raises
+        ------
+        sklearn.exceptions.NotFittedError
+            If the estimator is not fitted.
+
+        ValueError
+            If the estimator has no attention (``attention="none"``), if ``x``
+            is not one sequence, or if the output to align is empty.
+
+        TypeError
+            If the estimator has no ``attention_weights`` method.
+        """
+        _check_matplotlib(f"{cls.__name__}.from_estimator")
+        if not callable(getattr(estimator, "attention_weights", None)):
+            raise TypeError(
+                f"{cls.__name__}.from_estimator needs a sequence-to-sequence model "
+                "with an `attention_weights` method (a fitted RNNSeq2Seq); "
+                f"{type(estimator).__name__} has none."
+            )
+        X, input_symbols = _one_input(x, getattr(estimator, "input_unit", "char"))
+        output_unit = getattr(estimator, "output_unit", "char")
+
+        if y is None:
+            # Not fitted / no attention: the estimator's own errors, raised here.
+            weights = estimator.attention_weights(X)[0]
+            output_symbols = _output_symbols(estimator.predict(X)[0], output_unit)
+        else:
+            output_symbols = _output_symbols(y, output_unit)
+            if not output_symbols:
+                raise ValueError("y is empty: there is no output symbol to plot.")
+            Y = [y if isinstance(y, str) else output_symbols]
+            weights = estimator.attention_weights(X, Y)[0]
+        weights = np.asarray(weights, dtype=float)
+        if y is None and weights.ndim == 2 and weights.shape[0] == 0:
+            raise ValueError(
+                "The model's prediction for x is empty (it ends the output at "
+                "once): there is no attention to plot. Pass the output to align "
+                "as y."
+            )
+        n_output, n_input = weights.shape if weights.ndim == 2 else (None, None)
+        if input_symbols is not None and len(input_symbols) != n_input:
+            # A strided front end reads fewer (downsampled) steps than x has.
+            input_symbols = None
+        if len(output_symbols) != n_output:  # pragma: no cover - not expected
+            output_symbols = None
+
+        display = cls(
+            weights, input_symbols=input_symbols, output_symbols=output_symbols
+        )
+        return display.plot(
+            ax=ax,
+            cmap=cmap,
+            colorbar=colorbar,
+            title=title,
+            include_values=include_values,
+            values_format=values_format,
+            xticks_rotation=xticks_rotation,
+            max_ticks=max_ticks,
+            im_kw=im_kw,
+            text_kw=text_kw,
+        )
+
+
+def _rotation(rotation):
+    """``xticks_rotation`` in degrees."""
+    if isinstance(rotation, str):
+        named = {"vertical": 90.0, "horizontal": 0.0}
+        if rotation not in named:
+            raise ValueError(
+                'xticks_rotation must be "auto", "vertical", "horizontal" or a '
+                f"number of degrees, got {rotation!r}."
+            )
+        return named[rotation]
+    return float(rotation)
+
+
+def _label_room(ax):
+    """Room for tick labels on ``ax``: its ``"width"`` and ``"height"`` in points,
+    the tick labels' ``"font_size"`` in points, and how many labels stacked one
+    above the other fit along each axis (``"x"``, ``"y"``, at least 1)."""
+    from matplotlib import rcParams
+    from matplotlib.font_manager import FontProperties
+
+    fig = ax.figure
+    ax.apply_aspect()  # the box imshow's aspect leaves to the axes
+    box = ax.get_position()
+    width = box.width * fig.get_figwidth() * 72.0
+    height = box.height * fig.get_figheight() * 72.0
+    size = FontProperties(size=rcParams["ytick.labelsize"]).get_size_in_points()
+    # A label and the gap to the next: 1.3 times the font size.
+    return {
+        "width": width,
+        "height": height,
+        "font_size": size,
+        "x": max(1, int(width // (1.3 * size))),
+        "y": max(1, int(height // (1.3 * size))),
+    }
+
+
+def _label_axis(axis, symbols, max_ticks, locator_class):
+    """Label the ticks of ``axis`` with ``symbols``, at most ``max_ticks`` of them
+    (every symbol when None); integer step indices when ``symbols`` is None.
+    Returns the labels shown."""
+    if symbols is None:
+        nbins = "auto" if max_ticks is None else min(max_ticks, 10)
+        axis.set_major_locator(locator_class(nbins=nbins, integer=True))
+        low, high = sorted(axis.get_view_interval())
+        return [str(int(t)) for t in axis.get_ticklocs() if low <= t <= high]
+    n = len(symbols)
+    positions = _tick_positions(n, n if max_ticks is None else max_ticks)
+    labels = [_tick_label(symbols[i]) for i in positions]
+    axis.set_ticks(positions, labels)
+    return labels
+
+
+def _split_symbols(text, unit):
+    """A string's symbols, as :class:`RNNSeq2Seq` splits it."""
+    return list(text) if unit == "char" else text.split()
+
+
+def _is_symbol_sequence(items):
+    return len(items) > 0 and all(isinstance(s, str) for s in items)
+
+
+def _one_input(x, input_unit):
+    """``x`` (ONE input sequence) as a batch of one for the estimator, and its
+    symbols (None for numeric or token-id input)."""
+    if x is None:
+        raise ValueError("x is required: one input sequence, got None.")
+    if isinstance(x, str):
+        symbols = _split_symbols(x, input_unit)
+        if not symbols:
+            raise ValueError(f"x is empty ({x!r}): there is no input step to plot.")
+        return [x], symbols
+    if isinstance(x, bytes):
+        raise TypeError("x must be a str, not bytes; decode it first.")
+    if isinstance(x, (list, tuple)):
+        if len(x) == 0:
+            raise ValueError("x is empty: there is no input step to plot.")
+        if _is_symbol_sequence(x):
+            return [list(x)], list(x)
+    array = np.asarray(x)
+    if array.dtype.kind in "UO" and array.ndim == 1:
+        items = array.tolist()
+        if _is_symbol_sequence(items):
+            return [items], items
+    if array.ndim == 0 or array.ndim > 2:
+        raise ValueError(
+            "x must be ONE input sequence: a string, a list of symbols, or an "
+            "array of shape (n_timesteps,) or (n_timesteps, n_channels); got an "
+            f"array of shape {array.shape}. For the i-th sequence of X pass X[i], "
+            "not X[i:i + 1]."
+        )
+    if array.shape[0] == 0:
+        raise ValueError("x is empty: there is no input step to plot.")
+    return [array], None
+
+
+def _output_symbols(output, unit):
+    """The symbols of one output sequence (a string split by ``unit``)."""
+    if isinstance(output, str):
+        return _split_symbols(output, unit)
+    if isinstance(output, bytes) or not hasattr(output, "__len__"):
+        raise TypeError(
+            "y must be ONE output sequence: a str or a list of symbols; got "
+            f"{type(output).__name__} {output!r:.60}."
+        )
+    return [s.item() if isinstance(s, np.generic) else s for s in output]
