@@ -117,7 +117,8 @@ else:
 
 def word_error_rate(predicted):
     """The share of test words whose prediction is none of their pronunciations."""
-    return np.mean([p not in refs for p, refs in zip(predicted, references)])
+    pairs = zip(predicted, references, strict=True)
+    return np.mean([p not in refs for p, refs in pairs])
 
 
 def phoneme_error_rate(predicted):
