@@ -264,7 +264,6 @@ class Seq2SeqNetwork(_EncoderNetwork):
 
 
 @torch.no_grad()
-@torch.no_grad()
 def beam_search(
     module: Seq2SeqNetwork,
     batch: dict,
@@ -345,7 +344,10 @@ def beam_search(
         best_open = torch.where(ended, float("-inf"), row_scores).view(n, k).amax(1)
         if bool((best_ended >= best_open).all()):
             break
-    best_scores, best_beam = scores.max(dim=1)
+    # The best ended hypothesis (every sequence has one): an open one may tie with
+    # it when the loop stops, but its output is unfinished.
+    ended_scores = torch.where(ended.view(n, k), scores, float("-inf"))
+    best_scores, best_beam = ended_scores.max(dim=1)
     best = (offsets[:, 0] + best_beam).cpu()
     chosen = tokens.cpu()[best].tolist()
     outputs = [ids[: ids.index(EOS_ID)] if EOS_ID in ids else ids for ids in chosen]

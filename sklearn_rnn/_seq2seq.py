@@ -53,19 +53,24 @@ def _is_text(X) -> bool:
 
 
 def _symbol_lists(X, unit: str, name: str = "X") -> list[list[str]]:
-    """Strings split into symbols (lists of str kept), or a TypeError."""
+    """Strings split into symbols (lists and 1D arrays of str kept as lists of
+    str), or a TypeError."""
     out = []
     for i, item in enumerate(list(X)):
         if isinstance(item, str):
             out.append(_split(item, unit))
-        elif isinstance(item, (list, tuple)) and all(isinstance(s, str) for s in item):
-            out.append(list(item))
+        elif (
+            isinstance(item, (list, tuple, np.ndarray))
+            and getattr(item, "ndim", 1) == 1
+            and all(isinstance(s, str) for s in item)
+        ):
+            out.append([str(s) for s in item])
         else:
             raise TypeError(
                 f"{name} is read as text, but {name}[{i}] is {type(item).__name__} "
                 f"{item!r:.60}; every item must be a str (split into symbols by "
                 f"{'input' if name.startswith('X') else 'output'}_unit) or a list "
-                "of str."
+                "(or 1D array) of str."
             )
     return out
 
@@ -270,7 +275,8 @@ class RNNSeq2Seq(BaseRNN):
         ``output symbol -> id`` (ids from 3: 0 is padding, 1 the start symbol and
         2 the end symbol).
     max_output_length_ : int
-        The longest output of the training set.
+        The longest output trained on (over the calls a warm start or
+        ``partial_fit`` continued).
     device_ : str
         The torch device used.
     n_iter_ : int
@@ -498,6 +504,19 @@ class RNNSeq2Seq(BaseRNN):
         finally:
             self.__dict__.pop("_symbols_for_partial_fit", None)
 
+    def _fit(self, X, y, sample_weight=None, *, partial=False, **kwargs):
+        """:meth:`BaseRNN._fit`; a continuation (warm start, ``partial_fit``)
+        then raises ``max_output_length_`` to its longest output, which
+        ``max_output_length="auto"`` follows (a first fit's is set by
+        :meth:`_encode_y`)."""
+        continuing = hasattr(self, "net_") and (partial or self.warm_start)
+        super()._fit(X, y, sample_weight, partial=partial, **kwargs)
+        if continuing:
+            sequences, _ = _output_sequences(y, self.output_unit)
+            longest = max(map(len, sequences), default=0)
+            self.max_output_length_ = max(self.max_output_length_, longest)
+        return self
+
     # ----------------------------------------------------------------------------------
     # Hooks of BaseRNN
     # ----------------------------------------------------------------------------------
@@ -531,9 +550,10 @@ class RNNSeq2Seq(BaseRNN):
                 raise ValueError(
                     f"{type(self).__name__} was fitted on "
                     + (
-                        "text (strings or lists of str); pass text."
+                        "text (strings or lists of str), but X is not text."
                         if self.input_type_ == "symbols"
-                        else f"{self.input_type_} input, not text."
+                        else f"{self.input_type_} input, but X is text (strings "
+                        "or lists of str)."
                     )
                 )
         if self.input_type_ == "symbols":
@@ -792,7 +812,8 @@ class RNNSeq2Seq(BaseRNN):
             downsampled steps).
         """
         check_is_fitted(self)
-        if self.attention == "none":
+        # The fitted network's attention (the parameter may have been set since).
+        if self._architecture["attention"] == "none":
             raise ValueError(
                 "attention_weights needs a model with attention; this one was "
                 "fitted with attention='none'."

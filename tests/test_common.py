@@ -2,7 +2,13 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklearn_rnn import RNNClassifier, RNNRegressor, RNNTagger, SequenceScaler
+from sklearn_rnn import (
+    RNNClassifier,
+    RNNRegressor,
+    RNNSeq2Seq,
+    RNNTagger,
+    SequenceScaler,
+)
 
 # Small and quick, but able to learn what the checks ask (e.g. >0.83 accuracy on
 # blobs for classifiers).
@@ -47,16 +53,18 @@ ESTIMATORS = [
     SequenceScaler(),
     SequenceScaler(per_series=True),
     RNNTagger(**_FAST),
+    RNNSeq2Seq(**_FAST),
 ]
 
-#: The checks that fit RNNTagger on scikit-learn's data: each passes ``y`` as one
-#: label per sample (or a multi-output table), while a tagger's ``y`` is one label
-#: sequence per sample, as long as it. The tagger refuses such a ``y`` with a
+#: The checks that fit RNNTagger or RNNSeq2Seq on scikit-learn's data: each passes
+#: ``y`` as one label per sample (or a multi-output table), while a tagger's ``y``
+#: is one label sequence per sample, as long as it, and a sequence-to-sequence
+#: model's one output sequence per sample. Both refuse such a ``y`` with a
 #: ValueError or TypeError that says so, so these checks cannot reach what they
-#: test; tests/test_tagger.py tests the same properties on sequence targets
-#: (padding, order and subset invariance, pickling, idempotent fits, unchanged
-#: input, sample weights).
-_TAGGER_NOT_APPLICABLE = (
+#: test; tests/test_tagger.py and tests/test_seq2seq.py test the same properties on
+#: sequence targets (padding, order and subset invariance, pickling, idempotent
+#: fits, unchanged input, sample weights).
+_SEQUENCE_TARGET_NOT_APPLICABLE = (
     "check_all_zero_sample_weights_error",
     "check_dict_unchanged",
     "check_dont_overwrite_parameters",
@@ -97,7 +105,14 @@ def expected_failed_checks(estimator):
             "one label sequence per sample (tests/test_tagger.py tests the same "
             "property on sequence targets)."
         )
-        return dict.fromkeys(_TAGGER_NOT_APPLICABLE, reason)
+        return dict.fromkeys(_SEQUENCE_TARGET_NOT_APPLICABLE, reason)
+    if isinstance(estimator, RNNSeq2Seq):
+        reason = (
+            "Not applicable: the check passes one label per sample; RNNSeq2Seq's y "
+            "is one output sequence per sample (tests/test_seq2seq.py tests the "
+            "same property on output sequences)."
+        )
+        return dict.fromkeys(_SEQUENCE_TARGET_NOT_APPLICABLE, reason)
     if isinstance(estimator, (RNNClassifier, RNNRegressor)):
         return {
             "check_sample_weight_equivalence_on_dense_data": (
