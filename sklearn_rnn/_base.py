@@ -411,7 +411,21 @@ class BaseRNN(BaseEstimator):
             # Used by the first successful call only; a failed one leaves no trace.
             self.__dict__.pop("_classes_for_partial_fit", None)
 
-    def _fit(
+    def _fit(self, X, y, sample_weight=None, **kwargs):
+        """:meth:`_train`, all or nothing: a fit that raises (bad ``y`` after a good
+        ``X``, a validation set that does not match) leaves the estimator's
+        attributes as they were, so that a failed refit never pairs the new
+        data's vocabulary or metadata with the previous network, nor leaves an
+        estimator that looks fitted without a network."""
+        before = dict(self.__dict__)
+        try:
+            return self._train(X, y, sample_weight, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(before)
+            raise
+
+    def _train(
         self,
         X,
         y,

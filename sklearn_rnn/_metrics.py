@@ -172,6 +172,30 @@ def _paired(y_true, y_pred, unit: str) -> tuple[list[list], list[list]]:
     )
 
 
+def _sequence_weights(sample_weight, n: int) -> np.ndarray:
+    """``sample_weight`` as ``n`` finite, non-negative floats with a positive sum
+    (ones when None), or a ValueError naming it."""
+    if sample_weight is None:
+        return np.ones(n)
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"sample_weight must be {n} numbers, one per sequence; got "
+            f"{sample_weight!r:.60}."
+        ) from None
+    if weights.shape != (n,):
+        raise ValueError(
+            f"sample_weight must have shape ({n},), one weight per sequence; got "
+            f"shape {weights.shape}."
+        )
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative.")
+    if not weights.sum() > 0:
+        raise ValueError("sample_weight must have a positive sum; all are zero.")
+    return weights
+
+
 def edit_distance(a: list, b: list) -> int:
     """The Levenshtein distance of two sequences: the fewest insertions,
     deletions and substitutions of symbols that turn ``a`` into ``b``."""
@@ -217,7 +241,8 @@ def exact_match_score(y_true, y_pred, *, unit: str = "char", sample_weight=None)
     right = [t == p for t, p in zip(y_true, y_pred, strict=True)]
     if not right:
         raise ValueError("y_true holds no sequences; there is nothing to score.")
-    return float(np.average(right, weights=sample_weight))
+    weights = _sequence_weights(sample_weight, len(right))
+    return float(np.average(right, weights=weights))
 
 
 def token_error_rate(y_true, y_pred, *, unit: str = "char", sample_weight=None):
@@ -255,12 +280,7 @@ def token_error_rate(y_true, y_pred, *, unit: str = "char", sample_weight=None):
     0.25
     """
     y_true, y_pred = _paired(y_true, y_pred, unit)
-    weights = np.ones(len(y_true)) if sample_weight is None else sample_weight
-    weights = np.asarray(weights, dtype=np.float64)
-    if weights.shape != (len(y_true),):
-        raise ValueError(
-            f"sample_weight must have shape ({len(y_true)},); got {weights.shape}."
-        )
+    weights = _sequence_weights(sample_weight, len(y_true))
     edits = np.array([edit_distance(t, p) for t, p in zip(y_true, y_pred, strict=True)])
     lengths = np.array([len(t) for t in y_true], dtype=np.float64)
     total = float(np.dot(weights, lengths))

@@ -271,3 +271,36 @@ def test_nothing_passed_in_is_changed_by_the_new_checks(task):
     )
     np.testing.assert_array_equal(X64, before)
     assert (weights == 1e300).all()
+
+
+# --------------------------------------------------------------------------------------
+# A fit that fails leaves the estimator as it was
+# --------------------------------------------------------------------------------------
+
+
+def test_a_failed_first_fit_leaves_no_fitted_attribute(task):
+    from sklearn.exceptions import NotFittedError
+
+    X, _ = task
+    model = RNNClassifier(**FAST)
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(X, np.r_[np.zeros(len(X) - 1), np.nan])
+    assert not [k for k in vars(model) if k.endswith("_")]
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+
+
+def test_a_failed_refit_keeps_the_previous_model():
+    """New text whose targets are refused must not replace the vocabulary that
+    the fitted network reads (the network would then read other ids)."""
+    from sklearn_rnn import RNNSeq2Seq
+
+    model = RNNSeq2Seq(hidden_size=8, max_iter=2, random_state=0, device="cpu")
+    model.fit(["ab", "ba", "aab"] * 4, ["a", "b", "aa"] * 4)
+    before = {k: v for k, v in vars(model).items() if k.endswith("_")}
+    predicted = model.predict(["ab", "ba"])
+    with pytest.raises(ValueError, match="no symbols"):
+        model.fit(["xyz", "zyx"], ["", ""])
+    assert model.vocabulary_ == before["vocabulary_"]
+    assert model.net_ is before["net_"]
+    assert model.predict(["ab", "ba"]) == predicted

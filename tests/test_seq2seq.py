@@ -1161,12 +1161,28 @@ def test_token_error_rate():
         token_error_rate(["ab", "cd"], ["ab", "cd"], sample_weight=[1, 2, 3])
     with pytest.raises(ValueError, match="The references hold no symbols"):
         token_error_rate(["", ""], ["a", ""])
-    with pytest.raises(ValueError, match="The references hold no symbols"):
+    with pytest.raises(ValueError, match="sample_weight must have a positive sum"):
         token_error_rate(["ab", "c"], ["ab", "c"], sample_weight=[0, 0])
     with pytest.raises(ValueError, match="y_true has 1 sequences but y_pred has 2"):
         token_error_rate(["a"], ["a", "b"])
     with pytest.raises(ValueError, match="unit must be one of"):
         token_error_rate(["a"], ["a"], unit="chars")
+
+
+@pytest.mark.parametrize("metric", [exact_match_score, token_error_rate])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ([1, 2, 3], r"sample_weight must have shape \(2,\)"),
+        ([0, 0], "sample_weight must have a positive sum"),
+        ([-1, 2], "sample_weight must be finite and non-negative"),
+        ([np.nan, 1], "sample_weight must be finite and non-negative"),
+        (["a", "b"], "sample_weight must be 2 numbers"),
+    ],
+)
+def test_sequence_metrics_validate_sample_weight(metric, weights, message):
+    with pytest.raises(ValueError, match=message):
+        metric(["ab", "cd"], ["ab", "xx"], sample_weight=weights)
 
 
 def test_token_error_rate_is_symmetric_edit_distance():
