@@ -532,7 +532,6 @@ class RNNSeq2Seq(BaseRNN):
         if reset:
             if not text:
                 self.__dict__.pop("vocabulary_", None)
-                self._symbol_chars = None
                 return super()._check_X(X, reset=True)
             symbols = _symbol_lists(X, self.input_unit)
             index, _ = WordIndex.learn(symbols)
