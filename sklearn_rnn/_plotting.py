@@ -915,8 +915,14 @@ class AttentionDisplay:
                 "with an `attention_weights` method (a fitted RNNSeq2Seq); "
                 f"{type(estimator).__name__} has none."
             )
-        X, input_symbols = _one_input(x, getattr(estimator, "input_unit", "char"))
-        output_unit = getattr(estimator, "output_unit", "char")
+        # The units the estimator was fitted with (its parameters may have changed).
+        input_unit = getattr(estimator, "_input_unit", None) or getattr(
+            estimator, "input_unit", "char"
+        )
+        output_unit = getattr(estimator, "_output_unit", None) or getattr(
+            estimator, "output_unit", "char"
+        )
+        X, input_symbols = _one_input(x, input_unit)
 
         if y is None:
             # Not fitted / no attention: the estimator's own errors, raised here.

@@ -153,11 +153,13 @@ _SEQ2SEQ_PARAMETERS_DOC = """
         (rounded up); ``"auto"``: twice the longest training output plus 5.
     input_unit : {"char", "word"}, default="char"
         How strings in ``X`` are split into symbols: into characters, or at
-        whitespace. Lists of str are taken as the symbols they hold.
+        whitespace. Lists of str are taken as the symbols they hold. The unit of
+        the last fit holds until the next fit.
     output_unit : {"char", "word"}, default="char"
         How strings in ``y`` are split into output symbols; ``predict`` joins
         them back (without a separator for ``"char"``, with one space for
-        ``"word"``). Lists of symbols are returned as lists.
+        ``"word"``). Lists of symbols are returned as lists. The unit of the last
+        fit holds until the next fit.
     cell : {"lstm", "gru", "rnn_tanh", "rnn_relu"}, default="lstm"
         The recurrent cell of the encoder and of the decoder.
     hidden_size : int, default=128
@@ -512,7 +514,7 @@ class RNNSeq2Seq(BaseRNN):
         continuing = hasattr(self, "net_") and (partial or self.warm_start)
         super()._fit(X, y, sample_weight, partial=partial, **kwargs)
         if continuing:
-            sequences, _ = _output_sequences(y, self.output_unit)
+            sequences, _ = _output_sequences(y, self._output_unit)
             longest = max(map(len, sequences), default=0)
             self.max_output_length_ = max(self.max_output_length_, longest)
         return self
@@ -533,7 +535,8 @@ class RNNSeq2Seq(BaseRNN):
             if not text:
                 self.__dict__.pop("vocabulary_", None)
                 return super()._check_X(X, reset=True)
-            symbols = _symbol_lists(X, self.input_unit)
+            self._input_unit = self.input_unit
+            symbols = _symbol_lists(X, self._input_unit)
             index, _ = WordIndex.learn(symbols)
             self.vocabulary_ = index.vocabulary
             self.vocab_size_ = index.vocab_size
@@ -556,7 +559,7 @@ class RNNSeq2Seq(BaseRNN):
                     )
                 )
         if self.input_type_ == "symbols":
-            symbols = _symbol_lists(X, self.input_unit)
+            symbols = _symbol_lists(X, self._input_unit)
             seqs = WordIndex(self.vocabulary_, {}).encode(symbols, chars=False)
             if len(seqs) == 0:
                 raise ValueError(
@@ -567,7 +570,11 @@ class RNNSeq2Seq(BaseRNN):
         return super()._check_X(X, reset=False)
 
     def _encode_y(self, y, *, reset):
-        sequences, form = _output_sequences(y, self.output_unit)
+        # The units of the first fit hold until the next one (set_params changes
+        # nothing in between).
+        if reset:
+            self._output_unit = self.output_unit
+        sequences, form = _output_sequences(y, self._output_unit)
         if reset:
             symbols = getattr(self, "_symbols_for_partial_fit", None)
             if symbols is None:
@@ -698,7 +705,7 @@ class RNNSeq2Seq(BaseRNN):
         """Output ids to the form ``y`` came in."""
         symbols = [self.output_symbols_[i - FIRST_SYMBOL_ID] for i in ids]
         if self._output_form == "str":
-            return ("" if self.output_unit == "char" else " ").join(symbols)
+            return ("" if self._output_unit == "char" else " ").join(symbols)
         return symbols
 
     def predict(self, X) -> list:
@@ -846,7 +853,7 @@ class RNNSeq2Seq(BaseRNN):
         check_is_fitted(self)
         self._encode_y(y, reset=False)  # outputs it could never produce: an error
         return exact_match_score(
-            _output_sequences(y, self.output_unit)[0],
+            _output_sequences(y, self._output_unit)[0],
             [self._symbol_list(ids) for ids, _, _ in self._decode(X)],
             sample_weight=sample_weight,
         )

@@ -1192,3 +1192,18 @@ def test_token_error_rate_is_symmetric_edit_distance():
         d = token_error_rate([a], [b]) * len(a)
         assert d == pytest.approx(token_error_rate([b], [a]) * len(b))
         assert abs(len(a) - len(b)) <= round(d) <= max(len(a), len(b))
+
+
+def test_units_of_the_fit_hold_until_the_next_fit():
+    X = ["ab", "ba", "aab", "bba"] * 6
+    y = ["x y", "y x", "x x y", "y y x"] * 6
+    model = RNNSeq2Seq(
+        output_unit="word", hidden_size=16, max_iter=20, lr=0.02, random_state=0
+    )
+    model.fit(X, y)
+    predicted = model.predict(X[:4])
+    model.set_params(input_unit="word", output_unit="char")
+    assert model.predict(X[:4]) == predicted
+    assert model.score(X, y) == pytest.approx(
+        exact_match_score(y, model.predict(X), unit="word")
+    )
