@@ -820,7 +820,7 @@ def load_cmudict(
     >>> import tempfile
     >>> from pathlib import Path
     >>> from sklearn_rnn import load_cmudict
-    >>> text = "read R EH1 D\nread(2) R IY1 D\nzoo Z UW1 # animals\n"
+    >>> text = "read R EH1 D\\nread(2) R IY1 D\\nzoo Z UW1 # animals\\n"
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = Path(tmp) / "cmudict.dict"
     ...     _ = path.write_text(text, encoding="utf-8")
