@@ -781,14 +781,14 @@ def _read_text(path: str, what: str) -> str:
 def load_cmudict(
     path: str | os.PathLike[str], *, stress: bool = True
 ) -> tuple[list[str], list[str]]:
-    """Read the CMU Pronouncing Dictionary (``cmudict.dict``) into words and
-    pronunciations.
+    """Read the CMU Pronouncing Dictionary into words and pronunciations.
 
-    Each line holds a word, then its ARPAbet phonemes separated by spaces, e.g.
-    ``hello HH AH0 L OW1``; a second or third pronunciation of a word is written
-    ``word(2)``, ``word(3)``; ``#`` starts a comment, and so does ``;;;`` at the
-    start of a line (the older ``cmudict-0.7b`` format). The file may be
-    gzip-compressed. Nothing is ever downloaded.
+    The file is the dictionary's ``cmudict.dict``: each line holds a word, then
+    its ARPAbet phonemes separated by spaces, e.g. ``hello HH AH0 L OW1``; a
+    second or third pronunciation of a word is written ``word(2)``,
+    ``word(3)``; ``#`` starts a comment, and so does ``;;;`` at the start of a
+    line (the older ``cmudict-0.7b`` format). The file may be gzip-compressed.
+    Nothing is ever downloaded.
 
     Parameters
     ----------

@@ -213,8 +213,10 @@ def edit_distance(a: list, b: list) -> int:
 
 
 def exact_match_score(y_true, y_pred, *, unit: str = "char", sample_weight=None):
-    """The share of output sequences predicted exactly (every symbol, and the
-    length).
+    """The share of output sequences predicted exactly.
+
+    A prediction is exact when it has every symbol of its reference, in order,
+    and no other.
 
     Parameters
     ----------

@@ -725,8 +725,9 @@ class RNNSeq2Seq(BaseRNN):
         return [self._symbols(ids) for ids, _, _ in self._decode(X)]
 
     def predict_log_proba(self, X) -> np.ndarray:
-        """The log-probability of each decoded output (what :meth:`predict`
-        returns), its end symbol included.
+        """The log-probability of each decoded output.
+
+        The output is what :meth:`predict` returns, its end symbol included.
 
         Parameters
         ----------
@@ -799,9 +800,10 @@ class RNNSeq2Seq(BaseRNN):
         return out
 
     def attention_weights(self, X, y=None) -> list[np.ndarray]:
-        """Where the decoder looked: one ``(output length, input steps)`` array of
-        attention weights per sequence (each row sums to 1 over the input's valid
-        steps).
+        """Where the decoder looked at each output symbol.
+
+        One ``(output length, input steps)`` array of attention weights per
+        sequence; each row sums to 1 over the input's valid steps.
 
         Parameters
         ----------
