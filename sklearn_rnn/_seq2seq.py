@@ -115,6 +115,16 @@ def _output_sequences(y, unit: str, name: str = "y") -> tuple[list[list], str]:
         for s in symbols:
             if isinstance(s, float) and not math.isfinite(s):
                 raise ValueError(f"{name}[{i}] holds {s!r}; symbols must be finite.")
+            if isinstance(s, float):
+                # Numbers that are not ids are numeric steps, not symbols: a
+                # model of symbols would never produce a value it did not see.
+                raise ValueError(
+                    f"{name}[{i}] holds the float {s!r}: output sequences are "
+                    "sequences of symbols (str, int ids or other hashable "
+                    "values), and a decoder of numeric steps (regression) is not "
+                    "available yet. Pass int ids or strings; for symbols that "
+                    "happen to be floats, pass them as strings."
+                )
         out.append(symbols)
     if any(strings) and not all(strings):
         raise TypeError(
@@ -446,7 +456,9 @@ class RNNSeq2Seq(BaseRNN):
             Input sequences: strings (split by ``input_unit``), lists of
             symbols, or any form :class:`RNNClassifier` takes.
         y : list of str or list of sequences of symbols
-            One output sequence per sequence of ``X``, of any length.
+            One output sequence per sequence of ``X``, of any length. Symbols
+            are str, ints or other hashable values, not floats (numeric output
+            steps are refused: there is no regression decoder yet).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each pair, given to each of its output steps.
         X_val, y_val : like X and y, default=None

@@ -717,6 +717,7 @@ def test_attention_weights_of_predicted_and_given_outputs(
         ("3d", ValueError, r"got an array of shape \(6, 2, 2\)"),
         ("nested", ValueError, r"y\[1\] must be a 1D sequence of symbols"),
         ("nan", ValueError, r"y\[3\] holds nan; symbols must be finite"),
+        ("floats", ValueError, r"y\[0\] holds the float 0.25: .*regression"),
         ("short", ValueError, "X has 6 sequences but y has 5 targets"),
         ("none", ValueError, "requires y to be passed"),
     ],
@@ -733,7 +734,8 @@ def test_outputs_of_the_wrong_kind(bad, error, match):
         "mixed": ["21", ["1", "2"], "3", "321", "", "23"],
         "3d": np.zeros((6, 2, 2), dtype=int),
         "nested": [[1], [[1, 2]], [3], [1], [], [2]],
-        "nan": [[1.0], [2.0], [3.0], [np.nan], [], [2.0]],
+        "floats": [np.array([0.25, 1.5])] + [np.array([1.0])] * 5,
+        "nan": [[1], [2], [3], [np.nan], [], [2]],
         "short": ["21", "12", "3", "321", ""],
         "none": None,
     }[bad]
