@@ -29,10 +29,12 @@ __all__ = [
     "channel_statistics",
     "decoder_inputs",
     "inference_batches",
+    "pad_numeric_targets",
     "pad_step_targets",
     "row_chunks",
     "to_sequences",
     "training_batches",
+    "valid_target_steps",
 ]
 
 INPUT_TYPES = ("auto", "numeric", "tokens")
@@ -198,9 +200,45 @@ def pad_step_targets(targets: list[np.ndarray], width: int | None = None) -> np.
     return out
 
 
+def pad_numeric_targets(values: list[np.ndarray]) -> np.ndarray:
+    """Numeric output sequences (each ``(t, c)``) as one ``(n, width, c + 1)``
+    float32 block, ``width`` the longest ``t`` plus 1: each step's values and a
+    last, stop channel that is 0 at the steps that hold values and 1 at the step
+    after them, where the values are NaN; everything after that is NaN (padding).
+    """
+    n_channels = values[0].shape[1]
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    width = int(lengths.max(initial=0)) + 1
+    out = np.full((len(values), width, n_channels + 1), np.nan, dtype=np.float32)
+    for i, steps in enumerate(values):
+        out[i, : len(steps), :-1] = steps
+        out[i, : len(steps), -1] = 0.0
+        out[i, len(steps), -1] = 1.0
+    return out
+
+
+def valid_target_steps(targets):
+    """Which steps of per-step targets hold a target (numpy arrays or tensors):
+    ``(n, t)`` ids with :data:`IGNORED_STEP` at padding, or numeric steps from
+    :func:`pad_numeric_targets` (any leading shape), NaN in the stop channel at
+    padding."""
+    if targets.dtype in (np.float32, np.float64, torch.float32, torch.float64):
+        stop = targets[..., -1]
+        return stop == stop  # not NaN, for arrays and tensors alike
+    return targets != IGNORED_STEP
+
+
 def decoder_inputs(targets: np.ndarray) -> np.ndarray:
     """The decoder's input under teacher forcing: :data:`BOS_ID`, then each target
-    but the last (padding where the target is :data:`IGNORED_STEP`)."""
+    but the last (padding where the target is :data:`IGNORED_STEP`). For numeric
+    targets (:func:`pad_numeric_targets`): a start step whose stop channel is 1
+    and values 0, then each step's values (0 at padding) with a stop channel of
+    0."""
+    if targets.ndim == 3:
+        out = np.zeros(targets.shape, dtype=np.float32)
+        out[:, 0, -1] = 1.0
+        out[:, 1:, :-1] = np.nan_to_num(targets[:, :-1, :-1])
+        return out
     out = np.full(targets.shape, PAD_ID, dtype=np.int64)
     out[:, 0] = BOS_ID
     out[:, 1:] = np.maximum(targets[:, :-1], PAD_ID)

@@ -33,7 +33,15 @@ from ._network import _EncoderNetwork, _make_rnn, dropout
 
 ATTENTIONS = ("additive", "multiplicative", "none")
 
-__all__ = ["ATTENTIONS", "Attention", "Decoder", "Seq2SeqNetwork", "beam_search"]
+__all__ = [
+    "ATTENTIONS",
+    "Attention",
+    "Decoder",
+    "Seq2SeqNetwork",
+    "StepRegressionLoss",
+    "beam_search",
+    "decode_steps",
+]
 
 
 class Attention(nn.Module):
@@ -90,9 +98,11 @@ class Decoder(nn.Module):
     Parameters
     ----------
     n_symbols : int
-        Output ids (padding, start and end symbols included).
+        Output ids (padding, start and end symbols included); with
+        ``numeric``, the channels of an output step plus its stop channel.
     embedding_dim : int
-        Size of the output symbols' embedding.
+        Size of the output symbols' embedding (of the linear projection of the
+        previous step, with ``numeric``).
     cell : {"lstm", "gru", "rnn_tanh", "rnn_relu"}
     hidden_size : int
         State size of each decoder layer.
@@ -102,6 +112,10 @@ class Decoder(nn.Module):
     attention : {"additive", "multiplicative", "none"}
     dropout : float
         Dropout on the embeddings, between layers and before the output layer.
+    numeric : bool, default=False
+        Numeric output steps instead of symbols: the decoder reads the previous
+        step's values (and a start flag) through a linear layer, and its output
+        is each step's values and a stop logit (see :class:`StepRegressionLoss`).
     device : str, optional
         Where the parameters are created.
     """
@@ -117,12 +131,16 @@ class Decoder(nn.Module):
         memory_size: int,
         attention: str,
         dropout: float,
+        numeric: bool = False,
         device=None,
     ):
         super().__init__()
-        self.embedding = nn.Embedding(
-            n_symbols, embedding_dim, padding_idx=PAD_ID, device=device
-        )
+        if numeric:
+            self.embedding = nn.Linear(n_symbols, embedding_dim, device=device)
+        else:
+            self.embedding = nn.Embedding(
+                n_symbols, embedding_dim, padding_idx=PAD_ID, device=device
+            )
         self.bridge = nn.Linear(memory_size, num_layers * hidden_size, device=device)
         sizes = [embedding_dim] + [hidden_size] * (num_layers - 1)
         self.layers = nn.ModuleList(
@@ -159,9 +177,10 @@ class Decoder(nn.Module):
         lengths: torch.Tensor,
         generator: torch.Generator | None = None,
     ):
-        """``(n, t)`` previous symbols -> ``(n, t, n_symbols)`` logits, the layers'
-        states after the last step, and the ``(n, t, s)`` attention weights (None
-        without attention)."""
+        """``(n, t)`` previous symbols (``(n, t, n_symbols)`` previous steps, when
+        numeric) -> ``(n, t, n_symbols)`` outputs, the layers' states after the
+        last step, and the ``(n, t, s)`` attention weights (None without
+        attention)."""
         training = self.training
         h = self.embedding(inputs)
         new_state = []
@@ -202,6 +221,9 @@ class Seq2SeqNetwork(_EncoderNetwork):
         Size of the output symbols' embedding.
     decoder_dropout : float, default=0.0
         The decoder's dropout (see :class:`Decoder`).
+    numeric_outputs : bool, default=False
+        Numeric output steps: ``n_outputs`` is their channels plus one (the stop
+        channel); see :class:`Decoder`.
     seed : int, optional
         See :class:`~sklearn_rnn._network.SequenceNetwork`.
     **encoder_kwargs
@@ -217,9 +239,11 @@ class Seq2SeqNetwork(_EncoderNetwork):
         attention: str = "multiplicative",
         target_embedding_dim: int = 64,
         decoder_dropout: float = 0.0,
+        numeric_outputs: bool = False,
         seed: int | None = None,
         **encoder_kwargs,
     ):
+        self.numeric_outputs = numeric_outputs
         self.attention = attention
         self.target_embedding_dim = target_embedding_dim
         self.decoder_dropout = decoder_dropout
@@ -238,6 +262,7 @@ class Seq2SeqNetwork(_EncoderNetwork):
             memory_size=size,
             attention=self.attention,
             dropout=self.decoder_dropout,
+            numeric=self.numeric_outputs,
             device=device,
         )
 
@@ -362,3 +387,87 @@ def beam_search(
             for i, ids in enumerate(outputs)
         ]
     return outputs, all_weights, best_scores
+
+
+class StepRegressionLoss(nn.Module):
+    """The loss of numeric output steps, per step: the mean squared error of the
+    values at the steps that hold values, plus the binary cross-entropy of the
+    stop logit at every step (0 at the steps with values, 1 at the step after
+    them); 0 at padding.
+
+    ``(N, c + 1)`` outputs and targets, the last column the stop channel (see
+    :func:`~sklearn_rnn._data.pad_numeric_targets`; NaN at padding). Only
+    ``reduction="none"`` is supported: the trainer weighs and averages the
+    steps itself.
+    """
+
+    def __init__(self, reduction: str = "none"):
+        super().__init__()
+        if reduction != "none":
+            raise ValueError("StepRegressionLoss gives one loss per step only.")
+
+    def forward(self, outputs: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        stop = target[:, -1]
+        valid = ~torch.isnan(stop)
+        values = (outputs[:, :-1] - target[:, :-1].nan_to_num()).pow(2).mean(dim=1)
+        stop_loss = F.binary_cross_entropy_with_logits(
+            outputs[:, -1], stop.nan_to_num(), reduction="none"
+        )
+        step_loss = torch.where(stop == 0, values, 0.0) + stop_loss
+        return torch.where(valid, step_loss, 0.0)
+
+
+@torch.no_grad()
+def decode_steps(
+    module: Seq2SeqNetwork,
+    batch: dict,
+    max_steps: torch.Tensor,
+    *,
+    lengths: torch.Tensor | None = None,
+    attention: bool = False,
+) -> tuple[list[torch.Tensor], list | None]:
+    """Decode numeric output steps, each fed back as the next step's input,
+    until the stop logit turns positive (probability above 1/2) or
+    ``max_steps[i]`` steps; with ``lengths``, exactly ``lengths[i]`` steps.
+
+    Returns each sequence's ``(length, c)`` values and, with ``attention``, its
+    ``(length, input steps)`` attention weights. Every row is decoded on its
+    own, so an output does not depend on the rest of the batch.
+    """
+    module.eval()
+    memory, memory_lengths, keys, state = module.encode(**batch)
+    n, device = memory.shape[0], memory.device
+    width = module.head.output.out_features  # channels + the stop channel
+    inputs = torch.zeros((n, 1, width), device=device)
+    inputs[:, 0, -1] = 1.0  # the start step
+    max_steps = (max_steps if lengths is None else lengths).to(device)
+    ended = torch.zeros(n, dtype=torch.bool, device=device)
+    out_lengths = torch.zeros(n, dtype=torch.long, device=device)
+    values, alignments = [], []
+    for step in range(int(max_steps.max()) + 1 if n else 0):
+        outputs, state, weights = module.head(
+            inputs, state, memory, keys, memory_lengths
+        )
+        stop = step >= max_steps
+        if lengths is None:
+            stop |= outputs[:, 0, -1] > 0
+        out_lengths = torch.where(stop & ~ended, step, out_lengths)
+        ended |= stop
+        if bool(ended.all()):
+            break
+        values.append(outputs[:, 0, :-1].float())
+        if attention and weights is not None:
+            alignments.append(weights[:, 0].float())
+        inputs = torch.cat([outputs[:, :, :-1], torch.zeros_like(inputs[:, :, :1])], -1)
+    stacked = torch.stack(values, 1).cpu() if values else torch.zeros((n, 0, width - 1))
+    out_lengths = out_lengths.cpu().tolist()
+    outputs = [stacked[i, :length] for i, length in enumerate(out_lengths)]
+    all_weights = None
+    if attention:
+        mem = memory_lengths.cpu().tolist()
+        aligned = torch.stack(alignments, 1).cpu() if alignments else None
+        all_weights = [
+            torch.zeros((0, 0)) if aligned is None else aligned[i, :length, : mem[i]]
+            for i, length in enumerate(out_lengths)
+        ]
+    return outputs, all_weights

@@ -9,6 +9,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 from sklearn.base import _fit_context
+from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
@@ -21,9 +22,17 @@ from ._data import (
     Sequences,
     decoder_inputs,
     inference_batches,
+    pad_numeric_targets,
     pad_step_targets,
+    valid_target_steps,
 )
-from ._decoder import ATTENTIONS, Seq2SeqNetwork, beam_search
+from ._decoder import (
+    ATTENTIONS,
+    Seq2SeqNetwork,
+    StepRegressionLoss,
+    beam_search,
+    decode_steps,
+)
 from ._estimators import _PARAMETERS_END_DOC, step_prior_loss
 from ._metrics import exact_match_score
 from ._training import TeacherForcedDataset
@@ -75,9 +84,60 @@ def _symbol_lists(X, unit: str, name: str = "X") -> list[list[str]]:
     return out
 
 
-def _output_sequences(y, unit: str, name: str = "y") -> tuple[list[list], str]:
+def _is_numeric_steps(item) -> bool:
+    """Whether an item of ``y`` is numeric output steps: a non-empty 1D sequence
+    or 2D ``(t, c)`` array of floats."""
+    if isinstance(item, (str, bytes)) or not hasattr(item, "__len__"):
+        return False
+    try:
+        arr = np.asarray(item)
+    except (TypeError, ValueError):
+        return False
+    return arr.dtype.kind == "f" and arr.size > 0 and arr.ndim in (1, 2)
+
+
+def _numeric_steps(items: list, name: str) -> tuple[list[np.ndarray], str]:
+    """Numeric output sequences as ``(t, c)`` float64 arrays, and their form
+    ("numeric": 1D sequences, "numeric2d": ``(t, c)`` arrays), or an error."""
+    out, two_d = [], set()
+    for i, item in enumerate(items):
+        try:
+            if isinstance(item, (str, bytes)) or item is None:
+                raise TypeError
+            arr = np.asarray(item, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{name} holds numeric output steps, but {name}[{i}] is "
+                f"{type(item).__name__} {item!r:.60}, not a sequence of numbers; "
+                "pass every output as numbers, or every output as symbols."
+            ) from None
+        if arr.ndim not in (1, 2) or (arr.ndim == 2 and arr.shape[1] == 0):
+            raise ValueError(
+                f"{name}[{i}] must be a 1D sequence of numbers or a (t, c) array of "
+                f"numeric steps; got shape {arr.shape}."
+            )
+        if not np.isfinite(arr).all():
+            bad = float(arr[~np.isfinite(arr)].flat[0])
+            raise ValueError(
+                f"{name}[{i}] holds {bad!r}; numeric output steps must be finite."
+            )
+        two_d.add(arr.ndim == 2)
+        out.append(arr if arr.ndim == 2 else arr[:, None])
+    channels = {a.shape[1] for a in out if len(a)}
+    if len(two_d) > 1 or len(channels) > 1:
+        raise ValueError(
+            f"{name}'s numeric outputs must all be 1D, or all (t, c) arrays with the "
+            f"same number of channels; got {sorted(channels)} channels."
+        )
+    n_channels = channels.pop() if channels else 1
+    out = [a if len(a) else np.zeros((0, n_channels)) for a in out]
+    return out, "numeric2d" if two_d == {True} else "numeric"
+
+
+def _output_sequences(y, unit: str, name: str = "y") -> tuple[list, str]:
     """``y`` as lists of output symbols, and the form it came in ("str": strings
-    split by ``unit``, "list": sequences of symbols), or an error."""
+    split by ``unit``, "list": sequences of symbols), or as numeric steps (see
+    :func:`_numeric_steps`), or an error."""
     if isinstance(y, (str, bytes)) or not hasattr(y, "__len__"):
         raise TypeError(
             f"{name} must be a list of output sequences (one string or list of "
@@ -88,11 +148,15 @@ def _output_sequences(y, unit: str, name: str = "y") -> tuple[list[list], str]:
     items = list(y.iloc if hasattr(y, "iloc") else y)
     if isinstance(y, np.ndarray) and y.ndim == 2:
         items = list(y)
+    elif isinstance(y, np.ndarray) and y.ndim == 3 and y.dtype.kind == "f":
+        items = list(y)  # (n, t, c) numeric steps of one length
     elif isinstance(y, np.ndarray) and y.ndim > 2:
         raise ValueError(
             f"{name} must be a list of output sequences of symbols; got an array "
             f"of shape {y.shape}."
         )
+    if any(_is_numeric_steps(item) for item in items):
+        return _numeric_steps(items, name)
     strings = [isinstance(item, str) for item in items]
     out = []
     for i, item in enumerate(items):
@@ -115,16 +179,6 @@ def _output_sequences(y, unit: str, name: str = "y") -> tuple[list[list], str]:
         for s in symbols:
             if isinstance(s, float) and not math.isfinite(s):
                 raise ValueError(f"{name}[{i}] holds {s!r}; symbols must be finite.")
-            if isinstance(s, float):
-                # Numbers that are not ids are numeric steps, not symbols: a
-                # model of symbols would never produce a value it did not see.
-                raise ValueError(
-                    f"{name}[{i}] holds the float {s!r}: output sequences are "
-                    "sequences of symbols (str, int ids or other hashable "
-                    "values), and a decoder of numeric steps (regression) is not "
-                    "available yet. Pass int ids or strings; for symbols that "
-                    "happen to be floats, pass them as strings."
-                )
         out.append(symbols)
     if any(strings) and not all(strings):
         raise TypeError(
@@ -587,7 +641,23 @@ class RNNSeq2Seq(BaseRNN):
         if reset:
             self._output_unit = self.output_unit
         sequences, form = _output_sequences(y, self._output_unit)
+        numeric = form.startswith("numeric")
+        if reset and numeric:
+            self._fit_numeric_outputs(sequences, form)
+        elif not reset and numeric != self._numeric_outputs():
+            raise ValueError(
+                f"{type(self).__name__} was fitted on "
+                + (
+                    "numeric output steps, but y holds symbols."
+                    if self._numeric_outputs()
+                    else "output symbols, but y holds numeric steps (floats)."
+                )
+            )
+        if numeric:
+            return self._encode_numeric(sequences)
         if reset:
+            for name in ("output_mean_", "output_scale_", "n_output_channels_"):
+                self.__dict__.pop(name, None)
             symbols = getattr(self, "_symbols_for_partial_fit", None)
             if symbols is None:
                 symbols = _ranked_symbols(sequences)
@@ -621,11 +691,44 @@ class RNNSeq2Seq(BaseRNN):
         ]
         return pad_step_targets(encoded), len(vocabulary) + FIRST_SYMBOL_ID
 
+    def _numeric_outputs(self) -> bool:
+        """Whether the fitted outputs are numeric steps (not symbols)."""
+        return self._output_form.startswith("numeric")
+
+    def _fit_numeric_outputs(self, sequences: list[np.ndarray], form: str) -> None:
+        """Set the fitted attributes of numeric outputs: channels and scaling."""
+        steps = np.concatenate(sequences)
+        if len(steps) == 0:
+            raise ValueError(
+                "y holds no steps at all (every output sequence is empty); there "
+                "is nothing to learn."
+            )
+        for name in ("output_symbols_", "output_vocabulary_"):
+            self.__dict__.pop(name, None)
+        self._output_form = form
+        self.n_output_channels_ = steps.shape[1]
+        self.output_mean_ = steps.mean(axis=0)
+        scale = steps.std(axis=0)
+        self.output_scale_ = np.where(scale > 0, scale, 1.0)
+        self.max_output_length_ = max(map(len, sequences))
+
+    def _encode_numeric(self, sequences: list[np.ndarray]):
+        """Numeric output steps, standardized by the training steps, as targets
+        (:func:`~sklearn_rnn._data.pad_numeric_targets`)."""
+        channels = {a.shape[1] for a in sequences}
+        if channels != {self.n_output_channels_}:
+            raise ValueError(
+                f"y's output steps have {sorted(channels)} channels, but "
+                f"{type(self).__name__} was fitted with {self.n_output_channels_}."
+            )
+        scaled = [(a - self.output_mean_) / self.output_scale_ for a in sequences]
+        return pad_numeric_targets(scaled), self.n_output_channels_ + 1
+
     def _sample_weight(self, y_train, sample_weight, n_samples):
         weights = super()._sample_weight(y_train, sample_weight, n_samples)
         if weights is None:
             return None
-        steps = np.where(y_train != IGNORED_STEP, weights[:, None], 0.0)
+        steps = np.where(valid_target_steps(y_train), weights[:, None], 0.0)
         return steps.astype(np.float32)
 
     def _head_architecture(self, seqs):
@@ -641,20 +744,30 @@ class RNNSeq2Seq(BaseRNN):
         tokens = self.input_type_ in ("tokens", "symbols")
         kwargs["vocab_size"] = self.vocab_size_ if tokens else None
         kwargs["target_embedding_dim"] = self.embedding_dim
+        kwargs["numeric_outputs"] = self._numeric_outputs()
         return kwargs
 
     def _criterion(self):
-        return nn.CrossEntropyLoss
+        return StepRegressionLoss if self._numeric_outputs() else nn.CrossEntropyLoss
 
     def _criterion_kwargs(self):
+        if self._numeric_outputs():
+            return {}
         return {"label_smoothing": self.label_smoothing}
 
     def _validation_score(self, raw, y_train):
+        if y_train.ndim == 2:  # numeric steps: R^2 of the values
+            values = y_train[:, -1] == 0
+            if not values.any():
+                return float("nan")
+            return float(r2_score(y_train[values, :-1], raw[values, :-1]))
         return float(np.mean(np.argmax(raw, axis=1) == y_train))
 
     _constant_name = "the output symbols' frequencies"
 
     def _constant_loss(self, y_fit, w_fit, y_eval, w_eval):
+        if y_fit.ndim == 3:
+            return _constant_step_loss(y_fit, y_eval, w_eval)
         n_outputs = len(self.output_vocabulary_) + FIRST_SYMBOL_ID
         return step_prior_loss(
             y_fit, w_fit, y_eval, w_eval, n_outputs, self.label_smoothing
@@ -677,11 +790,29 @@ class RNNSeq2Seq(BaseRNN):
     def _check_decoding_params(self) -> None:
         """``beam_size`` and ``max_output_length`` may be set after fitting."""
         self._validate_params()
+        if self._numeric_outputs() and self.beam_size != 1:
+            raise ValueError(
+                f"beam_size={self.beam_size}: a beam search ranks sequences of "
+                "symbols by their probability; numeric output steps are decoded "
+                "greedily. Set beam_size=1."
+            )
 
-    def _predict_outputs(self, seqs, batch_size, *, attention=False):
-        """``(ids, weights, score)`` of the decoded output of each sequence."""
+    def _refuse_numeric(self, method: str) -> None:
+        if self._numeric_outputs():
+            raise ValueError(
+                f"{method} gives probabilities of output symbols; this model was "
+                "fitted on numeric output steps, which have none. Use predict and "
+                "score (R^2)."
+            )
+
+    def _predict_outputs(self, seqs, batch_size, *, attention=False, lengths=None):
+        """``(ids, weights, score)`` of the decoded output of each sequence; for
+        numeric outputs ``(values, weights, None)``, of ``lengths`` steps when
+        given."""
         net = self.net_
         net._set_training(False)
+        if self._numeric_outputs():
+            return self._predict_steps(seqs, batch_size, attention, lengths)
         beam = int(self.beam_size)
         # A beam multiplies the rows a batch decodes.
         batch_size = max(16, batch_size // beam)
@@ -707,6 +838,44 @@ class RNNSeq2Seq(BaseRNN):
                     float(scores[row]),
                 )
         return out
+
+    def _predict_steps(self, seqs, batch_size, attention, lengths):
+        net = self.net_
+        max_steps = self._max_steps(seqs.lengths)
+        out = [None] * len(seqs)
+        for index, n_rows in inference_batches(seqs.lengths, batch_size):
+            batch = seqs.batch(index, n_rows=n_rows)
+            batch = {key: t.to(net.device) for key, t in batch.items()}
+            steps = np.zeros(n_rows, dtype=np.int64)  # the padding rows end at once
+            steps[: len(index)] = max_steps[index]
+            forced = None
+            if lengths is not None:
+                forced = np.zeros(n_rows, dtype=np.int64)
+                forced[: len(index)] = lengths[index]
+                forced = torch.from_numpy(forced)
+            values, weights = decode_steps(
+                net.module_,
+                batch,
+                torch.from_numpy(steps),
+                lengths=forced,
+                attention=attention,
+            )
+            for row, i in enumerate(index.tolist()):
+                scaled = values[row].numpy().astype(np.float64)
+                out[i] = (
+                    scaled * self.output_scale_ + self.output_mean_,
+                    None if weights is None else weights[row].numpy().astype(float),
+                    None,
+                )
+        return out
+
+    def _output_of(self, decoded):
+        """A decoded output in the form ``y`` came in."""
+        if self._output_form == "numeric":
+            return decoded[:, 0]
+        if self._output_form == "numeric2d":
+            return decoded
+        return self._symbols(decoded)
 
     def _decode(self, X, *, attention=False):
         check_is_fitted(self)
@@ -734,7 +903,7 @@ class RNNSeq2Seq(BaseRNN):
             One output per sequence, in the form ``y`` had at fit: strings
             (symbols joined according to ``output_unit``) or lists of symbols.
         """
-        return [self._symbols(ids) for ids, _, _ in self._decode(X)]
+        return [self._output_of(decoded) for decoded, _, _ in self._decode(X)]
 
     def predict_log_proba(self, X) -> np.ndarray:
         """The log-probability of each decoded output.
@@ -751,6 +920,8 @@ class RNNSeq2Seq(BaseRNN):
         log_proba : ndarray of shape (n_samples,)
             ``log p(output | input)`` of each predicted output.
         """
+        check_is_fitted(self)
+        self._refuse_numeric("predict_log_proba")
         return np.array([score for _, _, score in self._decode(X)], dtype=np.float64)
 
     def sequence_log_proba(self, X, y) -> np.ndarray:
@@ -770,6 +941,7 @@ class RNNSeq2Seq(BaseRNN):
             symbols and of the end symbol, under teacher forcing.
         """
         check_is_fitted(self)
+        self._refuse_numeric("sequence_log_proba")
         with self._inference():
             seqs = self._check_X(X, reset=False)
             targets, _ = self._encode_y(y, reset=False)
@@ -780,25 +952,32 @@ class RNNSeq2Seq(BaseRNN):
     def _teacher_forced(self, seqs, targets) -> list[tuple[float, np.ndarray]]:
         """The fitted network fed the true outputs ``targets`` (encoded): for each
         sequence, in input order, the log-probability of its output (end symbol
-        included) and the attention weights of its symbols (the end symbol's row
-        left out; None without attention)."""
+        included; None for numeric steps) and the attention weights of its
+        symbols (the end symbol's or stop step's row left out; None without
+        attention)."""
         net = self.net_
         net._set_training(False)
         out = [None] * len(seqs)
-        lengths = (targets != IGNORED_STEP).sum(axis=1)
+        lengths = valid_target_steps(targets).sum(axis=1)
+        numeric = targets.ndim == 3
+        padding = np.nan if numeric else IGNORED_STEP
         for index, n_rows in inference_batches(
             seqs.lengths, self._predict_batch_size()
         ):
             batch = seqs.batch(index, n_rows=n_rows)
             width = max(int(lengths[index].max(initial=0)), 1)
-            y = np.full((n_rows, width), IGNORED_STEP, dtype=np.int64)
+            y = np.full((n_rows, width, *targets.shape[2:]), padding, targets.dtype)
             y[: len(index)] = targets[index, :width]
             batch["targets"] = torch.from_numpy(decoder_inputs(y))
             with torch.no_grad():
                 logits, weights, memory_lengths = net.module_.teacher_forced(
                     **{key: t.to(net.device) for key, t in batch.items()}
                 )
-            log_proba = _log_proba_of_targets(logits.float().cpu(), torch.from_numpy(y))
+            log_proba = [None] * n_rows
+            if not numeric:
+                log_proba = _log_proba_of_targets(
+                    logits.float().cpu(), torch.from_numpy(y)
+                )
             if weights is not None:
                 weights = weights.float().cpu().numpy()
                 memory_lengths = memory_lengths.cpu().numpy()
@@ -850,26 +1029,54 @@ class RNNSeq2Seq(BaseRNN):
     def score(self, X, y, sample_weight=None) -> float:
         """Exact-match accuracy: the share of inputs whose output is right.
 
+        For numeric output steps, the coefficient of determination R^2 of the
+        steps of all outputs, each output decoded for as many steps as its
+        reference has (so that the values of every step are compared).
+
         Parameters
         ----------
         X : list of str, list of list of str, or array-like
             Input sequences.
         y : list of str or list of sequences of symbols
-            Their true outputs (symbols seen at fit).
+            Their true outputs (symbols seen at fit, or numeric steps).
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each pair.
+            Weight of each pair (for R^2, of each of its steps).
 
         Returns
         -------
         score : float
-            The (weighted) share of outputs predicted exactly.
+            The (weighted) share of outputs predicted exactly, or R^2.
         """
         check_is_fitted(self)
         self._encode_y(y, reset=False)  # outputs it could never produce: an error
+        if self._numeric_outputs():
+            return self._score_steps(X, y, sample_weight)
         return exact_match_score(
             _output_sequences(y, self._output_unit)[0],
             [self._symbol_list(ids) for ids, _, _ in self._decode(X)],
             sample_weight=sample_weight,
+        )
+
+    def _score_steps(self, X, y, sample_weight) -> float:
+        """R^2 of numeric output steps decoded for their references' lengths."""
+        self._check_decoding_params()
+        references, _ = _output_sequences(y, self._output_unit)
+        lengths = np.array([len(r) for r in references], dtype=np.int64)
+        with self._inference():
+            seqs = self._check_X(X, reset=False)
+            self._check_n_samples(seqs, references)
+            decoded = self._predict_outputs(
+                seqs, self._predict_batch_size(), lengths=lengths
+            )
+        weights = None
+        if sample_weight is not None:
+            weights = np.repeat(np.asarray(sample_weight, dtype=float), lengths)
+        return float(
+            r2_score(
+                np.concatenate(references),
+                np.concatenate([values for values, _, _ in decoded]),
+                sample_weight=weights,
+            )
         )
 
     def _symbol_list(self, ids):
@@ -889,3 +1096,21 @@ def _log_proba_of_targets(logits: torch.Tensor, y: torch.Tensor) -> list[float]:
     valid = y != IGNORED_STEP
     picked = torch.gather(logp, 2, y.clamp(min=0).unsqueeze(-1)).squeeze(-1)
     return torch.where(valid, picked, 0.0).double().sum(dim=1).tolist()
+
+
+def _constant_step_loss(y_fit, y_eval, w_eval) -> float:
+    """The :class:`~sklearn_rnn._decoder.StepRegressionLoss` on ``y_eval`` of
+    predicting, at every step, the mean value and the stop frequency of
+    ``y_fit`` (numeric targets; ``w_eval``: per-step weights or None)."""
+    fit_valid, eval_valid = valid_target_steps(y_fit), valid_target_steps(y_eval)
+    fit_steps, eval_steps = y_fit[fit_valid], y_eval[eval_valid]
+    has_values = fit_steps[:, -1] == 0
+    mean = fit_steps[has_values, :-1].mean(axis=0) if has_values.any() else 0.0
+    p = np.clip(fit_steps[:, -1].mean(), 1e-6, 1 - 1e-6)
+    stop = eval_steps[:, -1]
+    losses = -(stop * np.log(p) + (1 - stop) * np.log(1 - p))
+    errors = ((np.nan_to_num(eval_steps[:, :-1]) - mean) ** 2).mean(axis=1)
+    losses = losses + np.where(stop == 0, errors, 0.0)
+    weights = None if w_eval is None else w_eval[eval_valid]
+    usable = weights is not None and weights.sum() > 0
+    return float(np.average(losses, weights=weights if usable else None))

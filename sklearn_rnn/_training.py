@@ -26,11 +26,11 @@ from skorch.utils import TeeGenerator, to_tensor
 from torch.utils.data import Dataset
 
 from ._data import (
-    IGNORED_STEP,
     Sequences,
     decoder_inputs,
     inference_batches,
     training_batches,
+    valid_target_steps,
 )
 
 OPTIMIZERS = {
@@ -133,7 +133,7 @@ class TeacherForcedDataset(SequenceDataset):
         super().__init__(sequences, y, sample_weight, per_step=True)
 
     def _step_width(self, X, y):
-        return max(int((y != IGNORED_STEP).sum(axis=1).max(initial=0)), 1)
+        return max(int(valid_target_steps(y).sum(axis=1).max(initial=0)), 1)
 
     def __getitem__(self, index):
         X, target = super().__getitem__(index)
@@ -432,11 +432,14 @@ class SequenceNet(NeuralNet):
     def _per_step_loss(self, y_pred, target, weight):
         """The mean loss over the valid steps of a batch (each weighted by its
         weight, when given): ``(n, t, n_classes)`` outputs, ``(n, t)`` targets
-        holding ``IGNORED_STEP`` at padding, which adds nothing."""
+        holding ``IGNORED_STEP`` at padding, which adds nothing (or numeric
+        ``(n, t, c + 1)`` targets, NaN at padding, for which the criterion gives
+        0)."""
         target = to_tensor(target, device=self.device)
-        n, t = target.shape
-        loss = self.criterion_(y_pred.float().reshape(n * t, -1), target.reshape(-1))
-        valid = target.reshape(-1) != IGNORED_STEP
+        n, t = target.shape[:2]
+        target = target.reshape(n * t, *target.shape[2:])
+        loss = self.criterion_(y_pred.float().reshape(n * t, -1), target)
+        valid = valid_target_steps(target)
         if weight is None:
             return loss.sum() / valid.sum().clamp_min(1)
         weight = to_tensor(weight, device=self.device).reshape(-1).to(loss.dtype)
@@ -724,7 +727,7 @@ class ValidationScore(Callback):
         target = np.asarray(y[0] if isinstance(y, (tuple, list)) else y)
         outputs = y_pred.detach().float().cpu().numpy()
         if outputs.ndim == 3:  # one output per step: score the valid steps
-            valid = target != IGNORED_STEP
+            valid = valid_target_steps(target)
             outputs, target = outputs[valid], target[valid]
         self.outputs_.append(outputs)
         self.targets_.append(target)

@@ -716,8 +716,9 @@ def test_attention_weights_of_predicted_and_given_outputs(
         ("mixed", TypeError, "y mixes strings and sequences of symbols"),
         ("3d", ValueError, r"got an array of shape \(6, 2, 2\)"),
         ("nested", ValueError, r"y\[1\] must be a 1D sequence of symbols"),
-        ("nan", ValueError, r"y\[3\] holds nan; symbols must be finite"),
-        ("floats", ValueError, r"y\[0\] holds the float 0.25: .*regression"),
+        ("nan", ValueError, r"y\[3\] holds nan; numeric output steps must be finite"),
+        ("nan-symbol", ValueError, r"y\[3\] holds nan; symbols must be finite"),
+        ("floats-and-text", TypeError, r"y\[1\] is str '12', not a sequence of"),
         ("short", ValueError, "X has 6 sequences but y has 5 targets"),
         ("none", ValueError, "requires y to be passed"),
     ],
@@ -734,7 +735,8 @@ def test_outputs_of_the_wrong_kind(bad, error, match):
         "mixed": ["21", ["1", "2"], "3", "321", "", "23"],
         "3d": np.zeros((6, 2, 2), dtype=int),
         "nested": [[1], [[1, 2]], [3], [1], [], [2]],
-        "floats": [np.array([0.25, 1.5])] + [np.array([1.0])] * 5,
+        "nan-symbol": [["1"], ["2"], ["3"], ["a", np.nan], [], ["2"]],
+        "floats-and-text": [[0.5], "12", [1.0], [2.0], [], [3.0]],
         "nan": [[1], [2], [3], [np.nan], [], [2]],
         "short": ["21", "12", "3", "321", ""],
         "none": None,
@@ -1211,3 +1213,107 @@ def test_units_of_the_fit_hold_until_the_next_fit():
     assert model.score(X, y) == pytest.approx(
         exact_match_score(y, model.predict(X), unit="word")
     )
+
+
+# --------------------------------------------------------------------------------------
+# Numeric output steps (a regression decoder)
+# --------------------------------------------------------------------------------------
+
+
+def walk_data(n=600, seed=0):
+    """Random walks of 6-15 steps (``(t, 1)`` float32); the output of each is every
+    second step from the last, backwards (``ceil(t / 2)`` floats)."""
+    rng = np.random.default_rng(seed)
+    X, y = [], []
+    for _ in range(n):
+        walk = np.cumsum(rng.normal(size=rng.integers(6, 16)))
+        X.append(walk[:, None].astype(np.float32))
+        y.append(walk[::-2].copy())
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def walk_model():
+    X, y = walk_data()
+    model = RNNSeq2Seq(hidden_size=32, max_iter=40, front_end="none", random_state=0)
+    return model.fit(X[:500], y[:500]), X[500:], y[500:]
+
+
+def test_numeric_outputs_are_learned_with_their_lengths(walk_model):
+    model, X, y = walk_model
+    assert model.n_output_channels_ == 1 and model.max_output_length_ == 8
+    predicted = model.predict(X)
+    assert all(p.ndim == 1 and p.dtype == np.float64 for p in predicted)
+    pairs = zip(predicted, y, strict=True)
+    right_length = np.mean([len(p) == len(t) for p, t in pairs])
+    assert right_length >= 0.9
+    assert model.score(X, y) > 0.85  # R^2 of the steps
+    # A train-mean predictor scores about 0; a shuffled pairing far less.
+    assert model.score(X, y[1:] + y[:1]) < 0.3
+
+
+def test_numeric_outputs_do_not_depend_on_padding_or_the_batch(walk_model):
+    model, X, _ = walk_model
+    batch = model.predict(X[:12])
+    alone = [model.predict([x])[0] for x in X[:12]]
+    padded = model.predict(nan_pad(X[:12], width=30))
+    for a, b, c in zip(batch, alone, padded, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+        np.testing.assert_allclose(a, c, atol=1e-5)
+
+
+def test_numeric_score_decodes_the_references_lengths(walk_model):
+    """score compares every reference step: each output is decoded for exactly
+    as many steps as its reference has, whatever the stop logit says."""
+    model, X, y = walk_model
+    truncated = [t[:2] for t in y[:20]]  # shorter than the model would stop
+    decoded = model._predict_outputs(
+        model._check_X(X[:20], reset=False),
+        64,
+        lengths=np.array([2] * 20),
+    )
+    assert [len(v) for v, _, _ in decoded] == [2] * 20
+    from sklearn.metrics import r2_score
+
+    expected = r2_score(
+        np.concatenate(truncated), np.concatenate([v[:, 0] for v, _, _ in decoded])
+    )
+    assert model.score(X[:20], truncated) == pytest.approx(expected)
+
+
+def test_numeric_outputs_with_channels_and_attention():
+    X, y = walk_data(n=80)
+    Y = [np.stack([t, -2 * t], axis=1) for t in y]  # (t, 2) steps
+    model = RNNSeq2Seq(hidden_size=8, max_iter=3, random_state=0).fit(X, Y)
+    assert model.n_output_channels_ == 2
+    assert all(p.ndim == 2 and p.shape[1] == 2 for p in model.predict(X[:5]))
+    weights = model.attention_weights(X[:3], Y[:3])
+    assert [w.shape[0] for w in weights] == [len(t) for t in Y[:3]]
+    for w in weights:
+        np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=1e-5)
+    assert isinstance(model.score(X[:10], Y[:10]), float)
+    again = pickle.loads(pickle.dumps(model))
+    for a, b in zip(again.predict(X[:4]), model.predict(X[:4]), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_numeric_outputs_refuse_what_has_no_meaning():
+    X, y = walk_data(n=40)
+    model = RNNSeq2Seq(hidden_size=8, max_iter=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="predict_log_proba gives probabilities"):
+        model.predict_log_proba(X[:2])
+    with pytest.raises(ValueError, match="sequence_log_proba gives probabilities"):
+        model.sequence_log_proba(X[:2], y[:2])
+    with pytest.raises(ValueError, match="fitted on numeric output steps, but y"):
+        model.score(X[:2], [["a"], ["b"]])
+    with pytest.raises(ValueError, match=r"have \[2\] channels, but .* with 1"):
+        model.score(X[:2], [np.zeros((3, 2)), np.ones((2, 2))])
+    with pytest.raises(ValueError, match=r"y\[1\] holds inf"):
+        model.fit(X[:3], [y[0], np.array([1.0, np.inf]), y[2]])
+    model.set_params(beam_size=2)
+    with pytest.raises(ValueError, match=r"beam_size=2: .*decoded greedily"):
+        model.predict(X[:2])
+    symbols = RNNSeq2Seq(hidden_size=8, max_iter=1, random_state=0)
+    symbols.fit(["ab", "ba"], ["a", "b"])
+    with pytest.raises(ValueError, match="fitted on output symbols, but y holds"):
+        symbols.score(["ab"], [np.array([0.5])])
