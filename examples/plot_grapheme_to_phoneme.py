@@ -191,9 +191,10 @@ if have_data:
 # ------------------------
 # Each row is a phoneme the model wrote, each column a letter of the word, and a
 # cell the attention weight the decoder gave that letter when it wrote that
-# phoneme. A model that learned the task reads the word left to right, looking at
-# "ph" for ``F`` and at both letters of "x" for ``K S``; a silent letter gets no
-# row of its own.
+# phoneme. In a full run the model reads each word left to right, one letter per
+# phoneme: ``F`` attends to the "p" of "ph", both ``K`` and ``S`` to the "x" of
+# "exchange", and the silent letters of "knight" get no phoneme of their own (the
+# fast mode's model, trained for two epochs, is blurrier).
 if have_data and plt is not None:
     examples = ["phoneme", "exchange", "knight"]
     fig, axes = plt.subplots(1, len(examples), figsize=(12, 4.5))

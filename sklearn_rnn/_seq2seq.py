@@ -320,6 +320,13 @@ class RNNSeq2Seq(BaseRNN):
     are learned in ``fit``, and ``predict`` returns the outputs in the form ``y``
     came in. ``score`` is the exact-match accuracy; see
     :func:`token_error_rate` for the token (or character) error rate.
+
+    Outputs may also be numeric steps (``y`` a list of float sequences or
+    ``(t, c)`` arrays, e.g. multi-step forecasts of any horizon): the decoder
+    then reads the previous step's values, writes each step's values and the
+    probability that the output ends there, is trained on the squared error of
+    the (standardized) values and the cross-entropy of the end, and decodes
+    greedily; ``score`` is then R^2.
 """
         + _SEQ2SEQ_PARAMETERS_DOC
         + _PARAMETERS_END_DOC
@@ -336,10 +343,15 @@ class RNNSeq2Seq(BaseRNN):
     vocabulary_ : dict
         Symbols only: ``input symbol -> id`` (ids from 2; unknown symbols are 1).
     output_symbols_ : ndarray of shape (n_output_symbols,)
-        The output symbols (object array), sorted.
+        The output symbols (object array), sorted. Not set for numeric outputs.
     output_vocabulary_ : dict
         ``output symbol -> id`` (ids from 3: 0 is padding, 1 the start symbol and
-        2 the end symbol).
+        2 the end symbol). Not set for numeric outputs.
+    n_output_channels_ : int
+        Numeric outputs only: the channels of an output step (1 for 1D outputs).
+    output_mean_, output_scale_ : ndarray of shape (n_output_channels_,)
+        Numeric outputs only: the mean and standard deviation of the training
+        steps, by which the network's targets are standardized.
     max_output_length_ : int
         The longest output trained on (over the calls a warm start or
         ``partial_fit`` continued).
@@ -509,10 +521,11 @@ class RNNSeq2Seq(BaseRNN):
         X : list of str, list of list of str, or array-like
             Input sequences: strings (split by ``input_unit``), lists of
             symbols, or any form :class:`RNNClassifier` takes.
-        y : list of str or list of sequences of symbols
-            One output sequence per sequence of ``X``, of any length. Symbols
-            are str, ints or other hashable values, not floats (numeric output
-            steps are refused: there is no regression decoder yet).
+        y : list of str, list of sequences of symbols, or list of arrays
+            One output sequence per sequence of ``X``, of any length: strings
+            (split by ``output_unit``), sequences of symbols (str, ints or other
+            hashable values), or numeric steps (1D float sequences or ``(t, c)``
+            float arrays).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each pair, given to each of its output steps.
         X_val, y_val : like X and y, default=None
@@ -899,9 +912,10 @@ class RNNSeq2Seq(BaseRNN):
 
         Returns
         -------
-        y : list of str or list of list
+        y : list of str, list of list or list of ndarray
             One output per sequence, in the form ``y`` had at fit: strings
-            (symbols joined according to ``output_unit``) or lists of symbols.
+            (symbols joined according to ``output_unit``), lists of symbols, or
+            float arrays of numeric steps (1D, or ``(t, c)``).
         """
         return [self._output_of(decoded) for decoded, _, _ in self._decode(X)]
 
