@@ -776,7 +776,11 @@ class RNNSeq2Seq(BaseRNN):
             return float(r2_score(y_train[values, :-1], raw[values, :-1]))
         return float(np.mean(np.argmax(raw, axis=1) == y_train))
 
-    _constant_name = "the output symbols' frequencies"
+    @property
+    def _constant_name(self) -> str:
+        if self._numeric_outputs():
+            return "the training mean and the end's frequency"
+        return "the output symbols' frequencies"
 
     def _constant_loss(self, y_fit, w_fit, y_eval, w_eval):
         if y_fit.ndim == 3:
