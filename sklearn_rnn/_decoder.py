@@ -423,12 +423,12 @@ def decode_steps(
     batch: dict,
     max_steps: torch.Tensor,
     *,
-    lengths: torch.Tensor | None = None,
+    exact: bool = False,
     attention: bool = False,
 ) -> tuple[list[torch.Tensor], list | None]:
     """Decode numeric output steps, each fed back as the next step's input,
     until the stop logit turns positive (probability above 1/2) or
-    ``max_steps[i]`` steps; with ``lengths``, exactly ``lengths[i]`` steps.
+    ``max_steps[i]`` steps; with ``exact``, exactly ``max_steps[i]`` steps.
 
     Returns each sequence's ``(length, c)`` values and, with ``attention``, its
     ``(length, input steps)`` attention weights. Every row is decoded on its
@@ -440,7 +440,7 @@ def decode_steps(
     width = module.head.output.out_features  # channels + the stop channel
     inputs = torch.zeros((n, 1, width), device=device)
     inputs[:, 0, -1] = 1.0  # the start step
-    max_steps = (max_steps if lengths is None else lengths).to(device)
+    max_steps = max_steps.to(device)
     ended = torch.zeros(n, dtype=torch.bool, device=device)
     out_lengths = torch.zeros(n, dtype=torch.long, device=device)
     values, alignments = [], []
@@ -449,7 +449,7 @@ def decode_steps(
             inputs, state, memory, keys, memory_lengths
         )
         stop = step >= max_steps
-        if lengths is None:
+        if not exact:
             stop |= outputs[:, 0, -1] > 0
         out_lengths = torch.where(stop & ~ended, step, out_lengths)
         ended |= stop
@@ -467,7 +467,9 @@ def decode_steps(
         mem = memory_lengths.cpu().tolist()
         aligned = torch.stack(alignments, 1).cpu() if alignments else None
         all_weights = [
-            torch.zeros((0, 0)) if aligned is None else aligned[i, :length, : mem[i]]
+            torch.zeros((0, mem[i]))
+            if aligned is None
+            else aligned[i, :length, : mem[i]]
             for i, length in enumerate(out_lengths)
         ]
     return outputs, all_weights

@@ -833,19 +833,10 @@ class RNNSeq2Seq(BaseRNN):
         beam = int(self.beam_size)
         # A beam multiplies the rows a batch decodes.
         batch_size = max(16, batch_size // beam)
-        max_steps = self._max_steps(seqs.lengths)
         out = [None] * len(seqs)
-        for index, n_rows in inference_batches(seqs.lengths, batch_size):
-            batch = seqs.batch(index, n_rows=n_rows)
-            batch = {key: t.to(net.device) for key, t in batch.items()}
-            steps = np.zeros(n_rows, dtype=np.int64)  # the padding rows end at once
-            steps[: len(index)] = max_steps[index]
+        for index, batch, steps in self._decoding_batches(seqs, batch_size):
             ids, weights, scores = beam_search(
-                net.module_,
-                batch,
-                torch.from_numpy(steps),
-                beam,
-                attention=attention,
+                net.module_, batch, steps, beam, attention=attention
             )
             scores = scores.cpu().numpy()
             for row, i in enumerate(index.tolist()):
@@ -856,25 +847,26 @@ class RNNSeq2Seq(BaseRNN):
                 )
         return out
 
-    def _predict_steps(self, seqs, batch_size, attention, lengths):
-        net = self.net_
-        max_steps = self._max_steps(seqs.lengths)
-        out = [None] * len(seqs)
+    def _decoding_batches(self, seqs, batch_size, lengths=None):
+        """``(index, batch, steps)`` of each inference batch: the input on the
+        device and each row's most steps (``lengths`` when given; 0 for the
+        padding rows, which end at once)."""
+        limits = self._max_steps(seqs.lengths) if lengths is None else lengths
         for index, n_rows in inference_batches(seqs.lengths, batch_size):
             batch = seqs.batch(index, n_rows=n_rows)
-            batch = {key: t.to(net.device) for key, t in batch.items()}
-            steps = np.zeros(n_rows, dtype=np.int64)  # the padding rows end at once
-            steps[: len(index)] = max_steps[index]
-            forced = None
-            if lengths is not None:
-                forced = np.zeros(n_rows, dtype=np.int64)
-                forced[: len(index)] = lengths[index]
-                forced = torch.from_numpy(forced)
+            batch = {key: t.to(self.net_.device) for key, t in batch.items()}
+            steps = np.zeros(n_rows, dtype=np.int64)
+            steps[: len(index)] = limits[index]
+            yield index, batch, torch.from_numpy(steps)
+
+    def _predict_steps(self, seqs, batch_size, attention, lengths):
+        out = [None] * len(seqs)
+        for index, batch, steps in self._decoding_batches(seqs, batch_size, lengths):
             values, weights = decode_steps(
-                net.module_,
+                self.net_.module_,
                 batch,
-                torch.from_numpy(steps),
-                lengths=forced,
+                steps,
+                exact=lengths is not None,
                 attention=attention,
             )
             for row, i in enumerate(index.tolist()):
