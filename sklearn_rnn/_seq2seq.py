@@ -349,9 +349,9 @@ class RNNSeq2Seq(BaseRNN):
         2 the end symbol). Not set for numeric outputs.
     n_output_channels_ : int
         Numeric outputs only: the channels of an output step (1 for 1D outputs).
-    output_mean_, output_scale_ : ndarray of shape (n_output_channels_,)
-        Numeric outputs only: the mean and standard deviation of the training
-        steps, by which the network's targets are standardized.
+    output_mean_, output_scale_ : ndarray of shape (n_channels,)
+        Numeric outputs only: the mean and standard deviation of each channel
+        of the training steps, by which the network's targets are standardized.
     max_output_length_ : int
         The longest output trained on (over the calls a warm start or
         ``partial_fit`` continued).
