@@ -288,6 +288,19 @@ class Seq2SeqNetwork(_EncoderNetwork):
         return logits, weights, lengths
 
 
+def _vocabulary_masks(vocab: int, device) -> tuple[torch.Tensor, ...]:
+    """The masks of decoding, made once: the symbols never produced (start and
+    padding), those other than the end symbol (forbidden at a hypothesis'
+    limit), and the log-probabilities of an ended hypothesis (padding at no
+    cost, nothing else)."""
+    never = torch.zeros(vocab, dtype=torch.bool, device=device)
+    never[[PAD_ID, BOS_ID]] = True
+    not_eos = torch.arange(vocab, device=device) != EOS_ID
+    pad_only = torch.full((1, vocab), float("-inf"), device=device)
+    pad_only[0, PAD_ID] = 0.0
+    return never, not_eos, pad_only
+
+
 @torch.no_grad()
 def beam_search(
     module: Seq2SeqNetwork,
@@ -336,18 +349,17 @@ def beam_search(
     alignments = None  # (n * k, steps so far, input steps), with ``attention``
     decoder = module.head
     offsets = torch.arange(n, device=device)[:, None] * k
+    masks = None
     n_steps = int(max_steps.max()) + 1 if n else 0
     for step in range(n_steps):
         logits, state, weights = decoder(symbols, state, memory, keys, lengths)
         logp = F.log_softmax(logits[:, 0].float(), dim=-1)
         vocab = logp.shape[1]
-        logp[:, PAD_ID] = logp[:, BOS_ID] = float("-inf")
+        if masks is None:
+            masks = _vocabulary_masks(vocab, device)
+        never, not_eos, pad_only = masks
         at_limit = (step >= max_steps).unsqueeze(1)
-        is_eos = torch.arange(vocab, device=device) == EOS_ID
-        logp = torch.where(at_limit & ~is_eos, float("-inf"), logp)
-        # An ended hypothesis continues with padding at no cost.
-        pad_only = torch.full_like(logp, float("-inf"))
-        pad_only[:, PAD_ID] = 0.0
+        logp = logp.masked_fill(never | (at_limit & not_eos), float("-inf"))
         logp = torch.where(ended.unsqueeze(1), pad_only, logp)
         total = (scores.reshape(-1, 1) + logp).reshape(n, k * vocab)
         scores, choice = total.topk(k, dim=1)

@@ -141,11 +141,17 @@ def make_step_scorer(
     )
 
 
+def split_symbols(text: str, unit: str) -> list[str]:
+    """A string's symbols: its characters (``unit="char"``) or its
+    whitespace-separated words (``"word"``)."""
+    return list(text) if unit == "char" else text.split()
+
+
 def _as_symbols(seq, unit: str) -> list:
     """One output sequence as a list of symbols: a str split by ``unit``, any
     other sequence listed (numpy scalars as Python ones)."""
     if isinstance(seq, str):
-        return list(seq) if unit == "char" else seq.split()
+        return split_symbols(seq, unit)
     if seq is None or not hasattr(seq, "__len__"):
         raise TypeError(
             f"Each output must be a sequence of symbols (a str or a list); got "

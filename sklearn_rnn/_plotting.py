@@ -7,6 +7,8 @@ from sklearn.base import is_classifier, is_regressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from ._metrics import split_symbols
+
 try:  # scikit-learn >= 1.3 keeps the helper here
     from sklearn.utils._optional_dependencies import check_matplotlib_support
 except ImportError:  # pragma: no cover - older layouts
@@ -923,16 +925,20 @@ class AttentionDisplay:
             estimator, "output_unit", "char"
         )
         X, input_symbols = _one_input(x, input_unit)
+        # Numeric output steps have no symbols: their rows are labelled by step.
+        numeric = str(getattr(estimator, "_output_form", "")).startswith("numeric")
 
         if y is None:
             # Not fitted / no attention: the estimator's own errors, raised here.
             weights = estimator.attention_weights(X)[0]
-            output_symbols = _output_symbols(estimator.predict(X)[0], output_unit)
+            output_symbols = None
+            if not numeric:
+                output_symbols = _output_symbols(estimator.predict(X)[0], output_unit)
         else:
-            output_symbols = _output_symbols(y, output_unit)
-            if not output_symbols:
+            output_symbols = None if numeric else _output_symbols(y, output_unit)
+            if len(y if numeric else output_symbols) == 0:
                 raise ValueError("y is empty: there is no output symbol to plot.")
-            Y = [y if isinstance(y, str) else output_symbols]
+            Y = [y if numeric or isinstance(y, str) else output_symbols]
             weights = estimator.attention_weights(X, Y)[0]
         weights = np.asarray(weights, dtype=float)
         if y is None and weights.ndim == 2 and weights.shape[0] == 0:
@@ -945,7 +951,7 @@ class AttentionDisplay:
         if input_symbols is not None and len(input_symbols) != n_input:
             # A strided front end reads fewer (downsampled) steps than x has.
             input_symbols = None
-        if len(output_symbols) != n_output:  # pragma: no cover - not expected
+        if output_symbols is not None and len(output_symbols) != n_output:
             output_symbols = None
 
         display = cls(
@@ -1017,11 +1023,6 @@ def _label_axis(axis, symbols, max_ticks, locator_class):
     return labels
 
 
-def _split_symbols(text, unit):
-    """A string's symbols, as :class:`RNNSeq2Seq` splits it."""
-    return list(text) if unit == "char" else text.split()
-
-
 def _is_symbol_sequence(items):
     return len(items) > 0 and all(isinstance(s, str) for s in items)
 
@@ -1032,7 +1033,7 @@ def _one_input(x, input_unit):
     if x is None:
         raise ValueError("x is required: one input sequence, got None.")
     if isinstance(x, str):
-        symbols = _split_symbols(x, input_unit)
+        symbols = split_symbols(x, input_unit)
         if not symbols:
             raise ValueError(f"x is empty ({x!r}): there is no input step to plot.")
         return [x], symbols
@@ -1063,7 +1064,7 @@ def _one_input(x, input_unit):
 def _output_symbols(output, unit):
     """The symbols of one output sequence (a string split by ``unit``)."""
     if isinstance(output, str):
-        return _split_symbols(output, unit)
+        return split_symbols(output, unit)
     if isinstance(output, bytes) or not hasattr(output, "__len__"):
         raise TypeError(
             "y must be ONE output sequence: a str or a list of symbols; got "

@@ -34,7 +34,7 @@ from ._decoder import (
     decode_steps,
 )
 from ._estimators import _PARAMETERS_END_DOC, step_prior_loss
-from ._metrics import exact_match_score
+from ._metrics import UNITS, exact_match_score, split_symbols
 from ._training import TeacherForcedDataset
 from ._words import WordIndex, is_word_sequences
 
@@ -43,12 +43,6 @@ __all__ = ["RNNSeq2Seq"]
 #: ``max_output_length="auto"``: this many times the longest training output, plus
 #: :data:`_AUTO_EXTRA_STEPS`.
 _AUTO_LENGTH_FACTOR, _AUTO_EXTRA_STEPS = 2, 5
-
-UNITS = ("char", "word")
-
-
-def _split(text: str, unit: str) -> list[str]:
-    return list(text) if unit == "char" else text.split()
 
 
 def _is_text(X) -> bool:
@@ -67,7 +61,7 @@ def _symbol_lists(X, unit: str, name: str = "X") -> list[list[str]]:
     out = []
     for i, item in enumerate(list(X)):
         if isinstance(item, str):
-            out.append(_split(item, unit))
+            out.append(split_symbols(item, unit))
         elif (
             isinstance(item, (list, tuple, np.ndarray))
             and getattr(item, "ndim", 1) == 1
@@ -161,7 +155,7 @@ def _output_sequences(y, unit: str, name: str = "y") -> tuple[list, str]:
     out = []
     for i, item in enumerate(items):
         if isinstance(item, str):
-            out.append(_split(item, unit))
+            out.append(split_symbols(item, unit))
             continue
         if item is None or isinstance(item, bytes) or not hasattr(item, "__len__"):
             raise TypeError(
@@ -893,7 +887,7 @@ class RNNSeq2Seq(BaseRNN):
 
     def _symbols(self, ids: list[int]):
         """Output ids to the form ``y`` came in."""
-        symbols = [self.output_symbols_[i - FIRST_SYMBOL_ID] for i in ids]
+        symbols = self._symbol_list(ids)
         if self._output_form == "str":
             return ("" if self._output_unit == "char" else " ").join(symbols)
         return symbols

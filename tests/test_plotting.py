@@ -731,3 +731,22 @@ def test_attention_docstring_example_runs(pyplot):
         runner.run(test)
     assert runner.failures == 0
     assert test.examples, "the docstring has no examples"
+
+
+def test_attention_display_of_numeric_output_steps(pyplot):
+    """Numeric outputs have no symbols: the rows are labelled by step, with the
+    output given (its values) or predicted."""
+    from sklearn_rnn import RNNSeq2Seq
+
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(int(rng.integers(4, 8)), 1)) for _ in range(40)]
+    y = [x[::-1, 0].copy() for x in X]
+    model = RNNSeq2Seq(hidden_size=8, max_iter=3, random_state=0).fit(X, y)
+    display = AttentionDisplay.from_estimator(model, X[0], y[0])
+    assert display.weights.shape == (len(y[0]), len(X[0]))
+    assert display.output_symbols is None
+    assert display.ax_.get_ylabel() == "Output step"
+    steps = model.predict(X[:1])[0]
+    if len(steps):
+        shown = AttentionDisplay.from_estimator(model, X[0])
+        assert shown.weights.shape[0] == len(steps)
