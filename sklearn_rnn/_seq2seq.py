@@ -965,18 +965,15 @@ class RNNSeq2Seq(BaseRNN):
         lengths = valid_target_steps(targets).sum(axis=1)
         numeric = targets.ndim == 3
         padding = np.nan if numeric else IGNORED_STEP
-        for index, n_rows in inference_batches(
-            seqs.lengths, self._predict_batch_size()
-        ):
-            batch = seqs.batch(index, n_rows=n_rows)
+        batches = self._decoding_batches(seqs, self._predict_batch_size(), lengths)
+        for index, batch, steps in batches:
+            n_rows = len(steps)
             width = max(int(lengths[index].max(initial=0)), 1)
             y = np.full((n_rows, width, *targets.shape[2:]), padding, targets.dtype)
             y[: len(index)] = targets[index, :width]
-            batch["targets"] = torch.from_numpy(decoder_inputs(y))
+            batch["targets"] = torch.from_numpy(decoder_inputs(y)).to(net.device)
             with torch.no_grad():
-                logits, weights, memory_lengths = net.module_.teacher_forced(
-                    **{key: t.to(net.device) for key, t in batch.items()}
-                )
+                logits, weights, memory_lengths = net.module_.teacher_forced(**batch)
             log_proba = [None] * n_rows
             if not numeric:
                 log_proba = _log_proba_of_targets(
