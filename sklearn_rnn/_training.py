@@ -32,6 +32,7 @@ from ._data import (
     training_batches,
     valid_target_steps,
 )
+from ._placement import cuda_device
 
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -183,9 +184,15 @@ class BatchLoader:
 
 
 def resolve_device(device: str) -> str:
-    """The torch device to use for ``device`` ("auto" picks CUDA when available)."""
+    """The torch device to use for ``device`` ("auto" picks CUDA when available).
+
+    "cuda" (and "auto" on a CUDA machine) is placed per worker: the ``i``-th worker
+    process of a parallel run on ``k`` GPUs trains on ``cuda:{i % k}`` (see
+    :mod:`sklearn_rnn._placement`).
+    """
     if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+        return cuda_device() if device == "cuda" else device
     try:
         kind = torch.device(device).type
     except RuntimeError as exc:
@@ -203,6 +210,8 @@ def resolve_device(device: str) -> str:
             f"device={device!r} was requested but CUDA is not available here. Use "
             "device='cpu' or device='auto', or install a CUDA build of torch."
         )
+    if device == "cuda":
+        device = cuda_device()
     try:
         torch.empty(1, device=device)
     except (RuntimeError, AssertionError) as exc:
