@@ -8,6 +8,7 @@ from ._datasets import (
     load_ts,
     load_ucr_uea,
 )
+from ._distributed import fit_data_parallel
 from ._estimators import RNNClassifier, RNNRegressor
 from ._metrics import (
     exact_match_score,
@@ -32,6 +33,7 @@ __all__ = [
     "SequenceVectorizer",
     "TrainingCurveDisplay",
     "exact_match_score",
+    "fit_data_parallel",
     "load_cmudict",
     "load_conllu",
     "load_gunpoint",

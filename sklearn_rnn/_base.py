@@ -24,6 +24,7 @@ from sklearn.utils.validation import (
 )
 from skorch.helper import predefined_split
 
+from . import _distributed as data_parallel
 from ._data import (
     INPUT_TYPES,
     OOV_ID,
@@ -461,9 +462,12 @@ class BaseRNN(BaseEstimator):
             seqs, previous=None if first else self._architecture
         )
 
+        parallel = data_parallel.active()
         if first:
             self.device_ = resolve_device(self.device)
             self._seed = check_random_state(self.random_state).randint(2**31 - 1)
+            if parallel is not None:  # every process makes rank 0's choices
+                self._seed = parallel.broadcast_int(self._seed)
             seed = self._seed
         else:  # a continuation gets its own seed, as reproducible as the first
             seed = self._seed + len(self.net_.history)
@@ -493,12 +497,20 @@ class BaseRNN(BaseEstimator):
                 UserWarning,
             )
         batch_size = self._batch_size(len(data))
-        steps_per_epoch = -(-len(data) // batch_size)
+        step_batch = batch_size  # the batch of one process's step
+        if parallel is not None:
+            # Each process trains on its shard with its share of the global batch;
+            # the choices above were made on all the data (see _distributed.py).
+            data = data.take(parallel.shard_index(len(data), seed))
+            step_batch = parallel.local_batch_size(batch_size)
+        steps_per_epoch = -(-len(data) // step_batch)
         max_epochs = 1 if partial else self._max_epochs(steps_per_epoch)
         patience = self.n_iter_no_change
         if self.lr_schedule == "cosine" and not partial:
             share = int(np.ceil(_COSINE_MIN_PATIENCE * max_epochs))
             patience = max(patience, min(share, _COSINE_MAX_PATIENCE))
+        # One progress log: rank 0's.
+        verbose = self.verbose if parallel is None or parallel.rank == 0 else 0
         callbacks = make_callbacks(
             validation=validation,
             n_iter_no_change=patience,
@@ -507,18 +519,19 @@ class BaseRNN(BaseEstimator):
             lr=self.lr,
             total_steps=max_epochs * steps_per_epoch,
             baseline=baseline,
-            verbose=self.verbose,
+            verbose=verbose,
             extra=self.callbacks,
         )
         train_params = {
             "max_epochs": max_epochs,
-            "batch_size": batch_size,
+            "batch_size": step_batch,
             "train_split": train_split,
             "callbacks": callbacks,
-            "verbose": self.verbose,
+            "verbose": verbose,
             "clip_grad_norm": self.clip_grad_norm,
             "mixed_precision": self.mixed_precision,
             "seed": seed,
+            "data_parallel": parallel,
         }
         module_kwargs = self._module_kwargs(n_outputs, architecture)
         # What a continuation must not change: the module and the front end choice.
@@ -564,8 +577,14 @@ class BaseRNN(BaseEstimator):
             # Ctrl-C inside an epoch: its batches trained the weights, but the epoch
             # has no loss; it is not counted (nor kept in the history).
             history.pop()
-        # Keep no training data inside the fitted model (pickles stay small).
-        self.net_.set_params(train_split=None)
+        # Keep no training data inside the fitted model (pickles stay small), and
+        # no process group: the fitted net is the one a one-process fit makes.
+        self.net_.set_params(
+            train_split=None,
+            batch_size=batch_size,
+            verbose=self.verbose,
+            data_parallel=None,
+        )
         if validation is not None:
             validation.score = None
         self._record_history()

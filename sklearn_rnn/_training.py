@@ -395,7 +395,12 @@ class SequenceNet(NeuralNet):
       scaler, the gradients unscaled before clipping;
     * random numbers owned by the fit (``seed``): the module's dropout draws from a
       generator seeded for each call of ``fit``/``partial_fit``, never from torch's
-      global one, so fits running in threads at once cannot take each other's.
+      global one, so fits running in threads at once cannot take each other's;
+    * data-parallel training (``data_parallel``, a
+      :class:`~sklearn_rnn._distributed.DataParallel` group): the training forward
+      pass runs through ``DistributedDataParallel``, which averages the gradients
+      of every step across the processes, and the recorded training loss is the
+      mean over all processes' batches.
 
     The criterion must be built with ``reduction="none"``.
     """
@@ -406,12 +411,14 @@ class SequenceNet(NeuralNet):
         clip_grad_norm=None,
         mixed_precision=False,
         seed=None,
+        data_parallel=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.clip_grad_norm = clip_grad_norm
         self.mixed_precision = mixed_precision
         self.seed = seed
+        self.data_parallel = data_parallel
 
     def get_default_callbacks(self):
         # skorch's PrintLog colours the best values with ANSI codes even in a file.
@@ -459,10 +466,18 @@ class SequenceNet(NeuralNet):
         # stopping rule, a user's callback); remember that it happened.
         self.interrupted_ = False
         encoder = self.module_.encoder
+        parallel = self.data_parallel
         if self.seed is not None:
             *_, dropout_seed = derived_seeds(self.seed, 3)
+            if parallel is not None:  # each process its own dropout masks
+                dropout_seed += parallel.rank
             encoder.generator = torch.Generator(device=self.device)
             encoder.generator.manual_seed(dropout_seed)
+        if parallel is not None:
+            # (Past skorch's __setattr__, which keeps modules to its initializers.)
+            self.__dict__["_ddp_module"] = _data_parallel_module(
+                self.module_, self.device
+            )
         try:
             return super().fit_loop(*args, **kwargs)
         except KeyboardInterrupt:
@@ -470,6 +485,7 @@ class SequenceNet(NeuralNet):
             raise
         finally:
             encoder.generator = None  # a generator is no part of the fitted model
+            self.__dict__.pop("_ddp_module", None)  # nor is the process group
 
     def notify(self, method_name, **cb_kwargs):
         """Call ``method_name`` on the net and on every callback.
@@ -502,11 +518,15 @@ class SequenceNet(NeuralNet):
         if iterator is None:
             return
         batch_count = 0
+        parallel = self.data_parallel if training else None
         for batch in iterator:
             self.notify("on_batch_begin", batch=batch, training=training)
             step = step_fn(batch, **fit_params)
-            self.history.record_batch(prefix + "_loss", step["loss"].item())
-            self.history.record_batch(prefix + "_batch_size", len(batch[0]["lengths"]))
+            loss, size = step["loss"].item(), len(batch[0]["lengths"])
+            if parallel is not None:  # the step's loss over all processes
+                loss, size = parallel.mean_loss(loss, size)
+            self.history.record_batch(prefix + "_loss", loss)
+            self.history.record_batch(prefix + "_batch_size", size)
             self.notify("on_batch_end", batch=batch, training=training, **step)
             batch_count += 1
         self.history.record(prefix + "_batch_count", batch_count)
@@ -524,7 +544,7 @@ class SequenceNet(NeuralNet):
             else contextlib.nullcontext()
         )
         with autocast:
-            y_pred = self.infer(Xi, **fit_params)
+            y_pred = self._training_forward(Xi, **fit_params)
             loss = self.get_loss(y_pred, yi, X=Xi, training=True)
         if amp:
             if getattr(self, "grad_scaler_", None) is None:
@@ -548,6 +568,16 @@ class SequenceNet(NeuralNet):
             self.optimizer_.step()
         return {"loss": loss, "y_pred": y_pred}
 
+    def _training_forward(self, Xi, **fit_params):
+        """The module's outputs for a training batch: through the
+        ``DistributedDataParallel`` wrapper in a data-parallel fit (its backward
+        pass averages the gradients across the processes)."""
+        ddp = self.__dict__.get("_ddp_module")
+        if ddp is None:
+            return self.infer(Xi, **fit_params)
+        x = to_tensor(Xi, device=self.device)
+        return ddp(**self._merge_x_and_fit_params(x, fit_params))
+
     def _set_training(self, training=True):
         # skorch sets the mode of every module at every batch; setting an
         # attribute of a torch module is slow, so only modules in another mode are
@@ -570,6 +600,21 @@ class SequenceNet(NeuralNet):
             not in (noop, getattr(NeuralNet, method_name))
             for hook in hooks
         )
+
+
+def _data_parallel_module(module: torch.nn.Module, device) -> torch.nn.Module:
+    """``module`` in ``DistributedDataParallel``, which shares its parameters.
+
+    Buffers are not broadcast at every forward pass: the network's buffers (the
+    training set's input statistics) are constants, the same in every process.
+    """
+    from torch.nn.parallel import DistributedDataParallel
+
+    device = torch.device(device)
+    device_ids = [device] if device.type == "cuda" else None
+    return DistributedDataParallel(
+        module, device_ids=device_ids, forward_sync_buffers=False
+    )
 
 
 def clip_grad_norm(parameters, max_norm: float) -> None:

@@ -1,0 +1,336 @@
+"""Data-parallel training on PyTorch's own distributed engine.
+
+:func:`fit_data_parallel` fits one estimator on ``N`` processes: each holds the
+same network, trains it on its shard of the training data, and
+:class:`~torch.nn.parallel.DistributedDataParallel` averages the gradients of every
+step across the processes, so that all of them take the same optimizer steps and
+keep the same weights. The processes are started by the function itself (spawned,
+rendezvous in a temporary folder), or are already running under ``torchrun`` (any
+number of machines; NCCL on GPUs), in which case each calls
+:func:`fit_data_parallel` as its rank.
+
+What stays as in a one-process fit, by construction:
+
+* every data-dependent choice (the classes, the vocabulary, the input statistics,
+  the "auto" batch size and budget, the validation split) is made on the whole
+  training data, identically in every process (the seed of a ``random_state=None``
+  fit is rank 0's, broadcast);
+* ``batch_size`` is the global batch: each of ``N`` processes takes
+  ``ceil(batch_size / N)`` sequences of its shard per step, so an epoch has as many
+  steps as on one process, and the learning-rate schedule is the same;
+* each process buckets its own shard by length (the batches of a step have similar
+  lengths within each process); the shards have equal sizes (the last ones are
+  completed with a few samples drawn again, as ``DistributedSampler`` does), so
+  every process takes the same number of steps;
+* every process scores the whole validation set with the same weights, so the
+  stopping rule decides the same everywhere; the training loss of the history is
+  the mean over all processes' batches.
+
+The result is an ordinary estimator, with the fitted attributes and the history a
+one-process fit would have: it pickles, and predicts in a process with no
+distributed set-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import math
+import os
+import pickle
+import tempfile
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+from sklearn.base import BaseEstimator
+from sklearn.pipeline import Pipeline
+
+__all__ = ["DataParallel", "active", "fit_data_parallel"]
+
+#: Backends the launcher accepts.
+BACKENDS = ("auto", "gloo", "nccl")
+
+
+@dataclass(frozen=True)
+class DataParallel:
+    """The process group a fit trains in: this process's ``rank`` of
+    ``world_size``."""
+
+    rank: int
+    world_size: int
+
+    def broadcast_int(self, value: int) -> int:
+        """Rank 0's ``value``, in every process."""
+        box = [int(value)]
+        dist.broadcast_object_list(box, src=0)
+        return int(box[0])
+
+    def local_batch_size(self, batch_size: int) -> int:
+        """This process's share of a global ``batch_size``."""
+        return max(1, -(-batch_size // self.world_size))
+
+    def shard_index(self, n_samples: int, seed: int) -> np.ndarray:
+        """The indices of this process's shard of ``n_samples``: a seeded
+        permutation dealt round-robin, completed (wrapping around) so that every
+        shard has ``ceil(n_samples / world_size)`` samples."""
+        order = np.random.default_rng(seed).permutation(n_samples)
+        size = -(-n_samples // self.world_size)
+        padded = np.resize(order, size * self.world_size)
+        return np.sort(padded[self.rank :: self.world_size])
+
+    def mean_loss(self, loss: float, batch_size: int) -> tuple[float, int]:
+        """The mean loss over the current step's batches of all processes, and
+        their total size."""
+        totals = torch.tensor([loss * batch_size, float(batch_size)])
+        dist.all_reduce(totals)
+        return float(totals[0] / totals[1]), int(totals[1])
+
+
+_ACTIVE: DataParallel | None = None
+
+
+def active() -> DataParallel | None:
+    """The data-parallel group of the fit running in this process (None when
+    fits are not data-parallel)."""
+    return _ACTIVE
+
+
+@contextlib.contextmanager
+def _training_in(group: DataParallel) -> Iterator[None]:
+    global _ACTIVE
+    previous, _ACTIVE = _ACTIVE, group
+    try:
+        yield
+    finally:
+        _ACTIVE = previous
+
+
+def _check_estimator(estimator) -> BaseEstimator:
+    """The estimator that trains (a pipeline's last step), or a TypeError."""
+    from ._base import BaseRNN
+
+    final = estimator[-1] if isinstance(estimator, Pipeline) else estimator
+    if not isinstance(final, BaseRNN):
+        raise TypeError(
+            "fit_data_parallel trains an sklearn_rnn estimator (RNNClassifier, "
+            "RNNRegressor, RNNTagger, RNNSeq2Seq) or a Pipeline ending with one; "
+            f"got estimator={type(estimator).__name__}. Other estimators have no "
+            "network to train in parallel: fit them as usual."
+        )
+    return final
+
+
+def _check_backend(backend: str, final) -> str:
+    if backend not in BACKENDS:
+        raise ValueError(
+            f"backend={backend!r} is not one of {BACKENDS}: 'gloo' trains on CPUs "
+            "(and GPUs), 'nccl' on NVIDIA GPUs, 'auto' picks nccl when the "
+            "estimator trains on CUDA and NCCL is available, else gloo."
+        )
+    if backend != "auto":
+        return backend
+    on_cuda = final.device in ("auto", "cuda") or str(final.device).startswith("cuda")
+    if on_cuda and torch.cuda.is_available() and dist.is_nccl_available():
+        return "nccl"
+    return "gloo"
+
+
+def _fit_as_rank(estimator, X, y, fit_params: dict, group: DataParallel):
+    """Fit ``estimator`` (in place) as ``group.rank``: a pipeline's steps before
+    the last are fitted in every process on all the data, as ``Pipeline.fit``
+    does."""
+    with _training_in(group):
+        if y is None:
+            estimator.fit(X, **fit_params)
+        else:
+            estimator.fit(X, y, **fit_params)
+    return estimator
+
+
+def _worker(
+    rank: int, world_size: int, folder: str, backend: str, timeout_s: float
+) -> None:
+    """One spawned process: join the group, fit as this rank, and (rank 0) write
+    the fitted estimator; an exception is written for the parent to raise."""
+    folder = Path(folder)
+    os.environ["LOCAL_RANK"] = str(rank)  # the GPU of this rank (see _placement)
+    try:
+        with open(folder / "job.pkl", "rb") as f:
+            estimator, X, y, fit_params = pickle.load(f)
+        dist.init_process_group(
+            backend,
+            init_method=f"file://{folder / 'rendezvous'}",
+            rank=rank,
+            world_size=world_size,
+            timeout=datetime.timedelta(seconds=timeout_s),
+        )
+        try:
+            _fit_as_rank(estimator, X, y, fit_params, DataParallel(rank, world_size))
+        finally:
+            dist.destroy_process_group()
+        if rank == 0:
+            with open(folder / "result.pkl.part", "wb") as f:
+                pickle.dump(estimator, f)
+            os.replace(folder / "result.pkl.part", folder / "result.pkl")
+    except BaseException as exc:
+        with open(folder / f"error-{rank}.pkl", "wb") as f:
+            try:
+                pickle.dump((exc, traceback.format_exc()), f)
+            except Exception:  # an exception that does not pickle
+                pickle.dump((None, traceback.format_exc()), f)
+        raise
+
+
+def _raise_worker_error(folder: Path, failure: BaseException) -> None:
+    """Raise the exception of the first process that failed, as itself (a
+    ValueError about the data stays a ValueError)."""
+    errors = sorted(folder.glob("error-*.pkl"))
+    for path in errors:
+        with open(path, "rb") as f:
+            exc, text = pickle.load(f)
+        if exc is not None and not isinstance(exc, KeyboardInterrupt):
+            raise exc from RuntimeError(f"in the process of {path.stem}:\n{text}")
+    raise RuntimeError(
+        "A process of fit_data_parallel failed without reporting an error (killed, "
+        f"out of memory?): {failure}"
+    ) from failure
+
+
+def fit_data_parallel(
+    estimator,
+    X,
+    y=None,
+    *,
+    n_processes: int | None = None,
+    backend: str = "auto",
+    timeout: float = 1800.0,
+    **fit_params,
+):
+    """Fit an estimator on several processes, each on its shard of the data.
+
+    A data-parallel fit through PyTorch's ``torch.distributed`` engine: every
+    process trains the same network on its shard of ``(X, y)``, and
+    ``DistributedDataParallel`` averages the gradients of each step across them.
+    Outside ``torchrun``, the function starts ``n_processes`` processes itself
+    (spawned: a script that calls it must guard its main code with
+    ``if __name__ == "__main__":``) and waits for them. Under ``torchrun`` (or any
+    launcher that initialises ``torch.distributed``), each process calls it as its
+    rank, with the same arguments.
+
+    The fitted estimator is an ordinary one, with the attributes and the history
+    a one-process fit would have (see :mod:`the user guide <scaling>`): it pickles
+    and predicts in any process. ``batch_size`` stays the global batch (split
+    across the processes), the data-dependent choices (classes, vocabulary,
+    validation split) are made on all the data, and early stopping works as in
+    one process (every process scores the whole validation set).
+
+    Parameters
+    ----------
+    estimator : RNNClassifier, RNNRegressor, RNNTagger, RNNSeq2Seq or Pipeline
+        The estimator to fit, in place (a pipeline's last step must be one of
+        these; its earlier steps are fitted in every process, on all the data).
+    X : array-like or list of sequences
+        The training input, as for ``estimator.fit``. Each process receives all of
+        it and trains on its shard.
+    y : array-like or list, default=None
+        The targets, as for ``estimator.fit``.
+    n_processes : int, default=None
+        How many processes to start. None: 2, or, under ``torchrun``, the size of
+        the running process group (a different number raises).
+    backend : {"auto", "gloo", "nccl"}, default="auto"
+        The ``torch.distributed`` backend of processes this function starts:
+        "gloo" for CPUs, "nccl" for NVIDIA GPUs; "auto" is "nccl" when the
+        estimator trains on CUDA, else "gloo". Under ``torchrun`` the backend of
+        the running group is used.
+    timeout : float, default=1800.0
+        Seconds a process waits for the others in one collective operation before
+        the fit fails (a process that died, a hung one).
+    **fit_params : dict
+        Passed on to ``estimator.fit`` (``sample_weight``, ``X_val``, ``y_val``
+        ...; for a pipeline, ``step__param`` names).
+
+    Returns
+    -------
+    estimator : object
+        The fitted estimator (the same object).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_rnn import RNNClassifier, fit_data_parallel
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(64, 10, 1)).astype("float32")
+    >>> y = (X[:, :, 0].mean(axis=1) > 0).astype(int)
+    >>> clf = RNNClassifier(hidden_size=8, max_iter=2, random_state=0)
+    >>> clf = fit_data_parallel(clf, X, y, n_processes=2)  # doctest: +SKIP
+    >>> clf.predict(X[:3]).shape  # doctest: +SKIP
+    (3,)
+    """
+    final = _check_estimator(estimator)
+    if n_processes is not None and (
+        isinstance(n_processes, bool)
+        or not isinstance(n_processes, int)
+        or n_processes < 1
+    ):
+        raise ValueError(
+            f"n_processes={n_processes!r} must be a positive integer (the number "
+            "of processes to train on), or None."
+        )
+    if not (
+        isinstance(timeout, int | float) and math.isfinite(timeout) and timeout > 0
+    ):
+        raise ValueError(f"timeout={timeout!r} must be a positive number of seconds.")
+    if dist.is_available() and dist.is_initialized():
+        world_size = dist.get_world_size()
+        if n_processes is not None and n_processes != world_size:
+            raise ValueError(
+                f"n_processes={n_processes} does not match the running process "
+                f"group of {world_size} processes (torchrun's --nproc_per_node x "
+                "--nnodes). Pass n_processes=None under torchrun."
+            )
+        group = DataParallel(dist.get_rank(), world_size)
+        return _fit_as_rank(estimator, X, y, fit_params, group)
+
+    backend = _check_backend(backend, final)
+    if not dist.is_available():
+        raise RuntimeError(
+            "This build of torch has no torch.distributed; install one that has."
+        )
+    n_processes = 2 if n_processes is None else n_processes
+    with tempfile.TemporaryDirectory(prefix="sklearn_rnn_ddp_") as tmp:
+        folder = Path(tmp)
+        with open(folder / "job.pkl", "wb") as f:
+            pickle.dump((estimator, X, y, fit_params), f)
+        try:
+            torch.multiprocessing.start_processes(
+                _worker,
+                args=(n_processes, str(folder), backend, float(timeout)),
+                nprocs=n_processes,
+                join=True,
+                start_method="spawn",
+            )
+        except Exception as failure:
+            _raise_worker_error(folder, failure)
+        with open(folder / "result.pkl", "rb") as f:
+            fitted = pickle.load(f)
+    _take_state(estimator, fitted)
+    return estimator
+
+
+def _take_state(estimator, fitted) -> None:
+    """Make ``estimator`` the fitted copy, in place (a pipeline's steps too, so
+    that the objects the caller holds are the fitted ones, as after ``fit``)."""
+    if isinstance(estimator, Pipeline):
+        for (_, step), (_, fitted_step) in zip(
+            estimator.steps, fitted.steps, strict=True
+        ):
+            if isinstance(step, BaseEstimator):
+                _take_state(step, fitted_step)
+        return
+    estimator.__dict__.clear()
+    estimator.__dict__.update(fitted.__dict__)
