@@ -223,11 +223,11 @@ def fit_data_parallel(
     rank, with the same arguments.
 
     The fitted estimator is an ordinary one, with the attributes and the history
-    a one-process fit would have (see :mod:`the user guide <scaling>`): it pickles
-    and predicts in any process. ``batch_size`` stays the global batch (split
-    across the processes), the data-dependent choices (classes, vocabulary,
-    validation split) are made on all the data, and early stopping works as in
-    one process (every process scores the whole validation set).
+    a one-process fit would have: it pickles and predicts in any process.
+    ``batch_size`` stays the global batch (split across the processes), the
+    data-dependent choices (classes, vocabulary, validation split) are made on all
+    the data, and early stopping works as in one process (every process scores
+    the whole validation set). See "Scaling out and deploying" in the user guide.
 
     Parameters
     ----------
@@ -302,6 +302,12 @@ def fit_data_parallel(
             "This build of torch has no torch.distributed; install one that has."
         )
     n_processes = 2 if n_processes is None else n_processes
+    if backend == "nccl" and n_processes > torch.cuda.device_count():
+        raise ValueError(
+            f"backend='nccl' runs one process per GPU, but n_processes={n_processes} "
+            f"and this machine has {torch.cuda.device_count()} GPU(s). Pass "
+            "n_processes at most the number of GPUs, or backend='gloo'."
+        )
     with tempfile.TemporaryDirectory(prefix="sklearn_rnn_ddp_") as tmp:
         folder = Path(tmp)
         with open(folder / "job.pkl", "wb") as f:

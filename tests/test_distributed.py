@@ -13,6 +13,7 @@ import textwrap
 
 import numpy as np
 import pytest
+import torch
 import torch.distributed as dist
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
@@ -185,6 +186,15 @@ def test_bad_arguments_are_named(kwargs, error, match):
     args = {"estimator": RNNClassifier(max_iter=1), **kwargs}
     with pytest.raises(error, match=match):
         fit_data_parallel(args.pop("estimator"), X, y, **args)
+
+
+def test_nccl_needs_a_gpu_per_process(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    X, y = _task(10, seed=0)
+    with pytest.raises(ValueError, match="n_processes=2 and this machine has 1 GPU"):
+        fit_data_parallel(
+            RNNClassifier(max_iter=1), X, y, n_processes=2, backend="nccl"
+        )
 
 
 # --------------------------------------------------------------------------------------
