@@ -10,6 +10,12 @@ from ._datasets import (
 )
 from ._distributed import fit_data_parallel
 from ._estimators import RNNClassifier, RNNRegressor
+from ._export import (
+    export_onnx,
+    load_weights,
+    register_skl2onnx_converters,
+    save_weights,
+)
 from ._metrics import (
     exact_match_score,
     make_step_scorer,
@@ -33,6 +39,7 @@ __all__ = [
     "SequenceVectorizer",
     "TrainingCurveDisplay",
     "exact_match_score",
+    "export_onnx",
     "fit_data_parallel",
     "load_cmudict",
     "load_conllu",
@@ -40,7 +47,10 @@ __all__ = [
     "load_japanese_vowels",
     "load_ts",
     "load_ucr_uea",
+    "load_weights",
     "make_step_scorer",
+    "register_skl2onnx_converters",
+    "save_weights",
     "sequence_accuracy_score",
     "step_accuracy_score",
     "token_error_rate",
