@@ -50,6 +50,8 @@ import torch.distributed as dist
 from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
 
+from ._placement import cuda_device
+
 __all__ = ["DataParallel", "active", "fit_data_parallel"]
 
 #: Backends the launcher accepts.
@@ -66,9 +68,9 @@ class DataParallel:
 
     def broadcast_int(self, value: int) -> int:
         """Rank 0's ``value``, in every process."""
-        box = [int(value)]
-        dist.broadcast_object_list(box, src=0)
-        return int(box[0])
+        box = torch.tensor([int(value)], dtype=torch.int64, device=_wire())
+        dist.broadcast(box, src=0)
+        return int(box.item())
 
     def local_batch_size(self, batch_size: int) -> int:
         """This process's share of a global ``batch_size``."""
@@ -86,9 +88,27 @@ class DataParallel:
     def mean_loss(self, loss: float, batch_size: int) -> tuple[float, int]:
         """The mean loss over the current step's batches of all processes, and
         their total size."""
-        totals = torch.tensor([loss * batch_size, float(batch_size)])
+        totals = torch.tensor(
+            [loss * batch_size, float(batch_size)], dtype=torch.float64, device=_wire()
+        )
         dist.all_reduce(totals)
-        return float(totals[0] / totals[1]), int(totals[1])
+        total_loss, total_size = totals.tolist()
+        return total_loss / total_size, int(total_size)
+
+
+def _wire() -> torch.device:
+    """Where the tensors of a collective must be: NCCL moves CUDA tensors only
+    (on this process's GPU), gloo CPU ones."""
+    if dist.get_backend() == "nccl":
+        return torch.device("cuda", torch.cuda.current_device())
+    return torch.device("cpu")
+
+
+def _use_this_processs_gpu() -> None:
+    """Under NCCL, make this process's GPU (see ``_placement``) torch's current
+    device, on which its collectives run."""
+    if dist.get_backend() == "nccl":
+        torch.cuda.set_device(torch.device(cuda_device()))
 
 
 _ACTIVE: DataParallel | None = None
@@ -170,6 +190,7 @@ def _worker(
             timeout=datetime.timedelta(seconds=timeout_s),
         )
         try:
+            _use_this_processs_gpu()
             _fit_as_rank(estimator, X, y, fit_params, DataParallel(rank, world_size))
         finally:
             dist.destroy_process_group()
@@ -294,6 +315,7 @@ def fit_data_parallel(
                 "--nnodes). Pass n_processes=None under torchrun."
             )
         group = DataParallel(dist.get_rank(), world_size)
+        _use_this_processs_gpu()
         return _fit_as_rank(estimator, X, y, fit_params, group)
 
     backend = _check_backend(backend, final)

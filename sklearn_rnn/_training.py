@@ -611,7 +611,10 @@ def _data_parallel_module(module: torch.nn.Module, device) -> torch.nn.Module:
     from torch.nn.parallel import DistributedDataParallel
 
     device = torch.device(device)
-    device_ids = [device] if device.type == "cuda" else None
+    device_ids = None  # the module's own device (CPU)
+    if device.type == "cuda":
+        index = torch.cuda.current_device() if device.index is None else device.index
+        device_ids = [index]
     return DistributedDataParallel(
         module, device_ids=device_ids, forward_sync_buffers=False
     )
