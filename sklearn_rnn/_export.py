@@ -529,6 +529,11 @@ def export_onnx(
     vocabulary_path = Path(vocabulary_path)
 
     spec = _model_spec(model, vectorizer)
+    sidecar = None
+    if vectorizer is not None:
+        sidecar = _vectorizer_json(vectorizer)
+    elif spec["input_kind"] == "words":
+        sidecar = _words_json(model)
     module = _graph_module(model, spec)
     per_step = spec["task"] == "tagging"
     output_names = list(spec["outputs"])
@@ -559,11 +564,6 @@ def export_onnx(
         _check_graph(buffer.getvalue(), module, _example_inputs(spec, 19, 11, 1))
 
     written = [path]
-    sidecar = None
-    if vectorizer is not None:
-        sidecar = _vectorizer_json(vectorizer)
-    elif spec["input_kind"] == "words":
-        sidecar = _words_json(model)
     if sidecar is not None:
         text = json.dumps(sidecar, ensure_ascii=False, indent=1)
         spec["vocabulary_file"] = vocabulary_path.name
@@ -629,9 +629,9 @@ def _skl2onnx_input(operator) -> tuple[int, dict]:
     source = operator.inputs[0].type
     ndim = len(source.shape)
     spec = _model_spec(model, None)
-    floating = type(source).__name__ in ("FloatTensorType", "DoubleTensorType")
+    given = type(source).__name__
     if spec["input_kind"] == "numeric":
-        ok = type(source).__name__ == "FloatTensorType" and (
+        ok = given == "FloatTensorType" and (
             ndim == 3 or (ndim == 2 and spec["n_channels"] == 1)
         )
         want = (
@@ -639,15 +639,17 @@ def _skl2onnx_input(operator) -> tuple[int, dict]:
             + (" or (batch, length)" if spec["n_channels"] == 1 else "")
             + ", padded with NaN"
         )
+        example = f"FloatTensorType([None, None, {spec['n_channels']}])"
     else:
-        ok = type(source).__name__ == "Int64TensorType" and ndim == 2
+        ok = given == "Int64TensorType" and ndim == 2
         want = "an int64 tensor (batch, length) of token ids, padded with 0"
+        example = "Int64TensorType([None, None])"
     if not ok:
         raise ValueError(
-            f"The {_class_name(model)} was fitted on {spec['input_kind']} input: "
-            f"skl2onnx's input must be {want}; got {type(source).__name__} of rank "
-            f"{ndim}" + (" (cast X to float32)" if floating else "") + ". Pass "
-            "initial_types, e.g. [('X', FloatTensorType([None, None, n_channels]))]."
+            f"The {_class_name(model)} was fitted on {spec['input_kind']} input, so "
+            f"the converted model's input must be {want}; got {given} of rank "
+            f"{ndim}. Pass initial_types=[('X', {example})] to skl2onnx (or X of "
+            "that type and rank)."
         )
     return ndim, spec
 
