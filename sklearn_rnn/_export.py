@@ -59,7 +59,6 @@ import torch
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from ._base import BaseRNN
 from ._data import OOV_ID, PAD_ID
 from ._estimators import RNNClassifier, RNNRegressor
 from ._persistence import is_net_state, net_to_state
@@ -140,9 +139,13 @@ def _check_fitted_model(model, function: str, allowed: tuple) -> None:
         )
     if not isinstance(model, allowed):
         names = ", ".join(cls.__name__ for cls in allowed)
+        pipeline = (
+            " (or a Pipeline of a SequenceVectorizer and one of them)"
+            if function == "export_onnx"
+            else ""
+        )
         raise TypeError(
-            f"estimator must be a fitted {names} (or a Pipeline of a "
-            f"SequenceVectorizer and one of them); got {_class_name(model)}."
+            f"estimator must be a fitted {names}{pipeline}; got {_class_name(model)}."
         )
     try:
         check_is_fitted(model, "net_")
@@ -184,7 +187,10 @@ class _ExportedNetwork(nn.Module):
 
     def forward(self, values, lengths, chars=None, char_lengths=None):
         if self.tokens:
-            values = torch.where(values >= self.vocab_size, OOV_ID, values)
+            # Ids the embedding does not have are unknown (negative ones, which the
+            # estimator refuses, too: ONNX's Gather would count them from the end).
+            unknown = (values >= self.vocab_size) | (values < 0)
+            values = torch.where(unknown, OOV_ID, values)
         elif self.channels_first:
             values = values.transpose(1, 2)
         kwargs = {}
@@ -192,7 +198,7 @@ class _ExportedNetwork(nn.Module):
             n, width = values.shape[0], values.shape[1]
             flat = chars.reshape(n * width, chars.shape[2])
             kwargs = {
-                "chars": torch.where(flat >= self.n_chars, OOV_ID, flat),
+                "chars": torch.where((flat >= self.n_chars) | (flat < 0), OOV_ID, flat),
                 "char_lengths": char_lengths.reshape(n * width),
                 "char_index": torch.arange(n * width).reshape(n, width),
             }
@@ -310,25 +316,28 @@ def _example_inputs(spec: dict, n: int, width: int, seed: int) -> dict:
 
 
 #: The exporter's warnings that do not apply to these networks (see the module
-#: docstring), by category and the start of their message.
+#: docstring): category, start of the message, and the module that warns.
 _KNOWN_EXPORT_WARNINGS = (
-    (DeprecationWarning, "You are using the legacy TorchScript-based ONNX export"),
-    (DeprecationWarning, "The feature will be removed. Please remove usage"),
+    (DeprecationWarning, "You are using the legacy TorchScript-based ONNX export", ""),
+    (DeprecationWarning, "The feature will be removed. Please remove usage", ""),
     # nn.RNNBase compares the input's sizes with its own in Python.
-    (torch.jit.TracerWarning, "Converting a tensor to a Python boolean"),
+    (torch.jit.TracerWarning, "Converting a tensor to a Python boolean", "torch.nn"),
     # The initial states are zeros sized by the batch: the check runs another one.
-    (UserWarning, "Exporting a model to ONNX with a batch_size other than 1"),
+    (UserWarning, "Exporting a model to ONNX with a batch_size other than 1", ""),
     # The indices are lengths - 1 clamped at 0 and row numbers, never negative.
-    (UserWarning, "Exporting aten::index operator of advanced indexing"),
-    (UserWarning, "Constant folding - Only steps=1 can be constant folded"),
+    (UserWarning, "Exporting aten::index operator of advanced indexing", ""),
+    (UserWarning, "Constant folding - Only steps=1 can be constant folded", ""),
 )
 
 
 @contextlib.contextmanager
 def _known_export_warnings_silenced():
+    """Silence the known warnings of the exporter; any other is let through."""
     with warnings.catch_warnings():
-        for category, start in _KNOWN_EXPORT_WARNINGS:
-            warnings.filterwarnings("ignore", message=f"^{start}", category=category)
+        for category, start, module in _KNOWN_EXPORT_WARNINGS:
+            warnings.filterwarnings(
+                "ignore", message=f"^{start}", category=category, module=module
+            )
         yield
 
 
@@ -451,10 +460,11 @@ def export_onnx(
       ``char_lengths`` (int64 ``(batch, length)``).
 
     Token ids at or above the estimator's ``vocab_size_`` are read as the unknown id
-    1, as the estimator reads them. The outputs are ``probabilities`` and
-    ``logits`` for a classifier and a tagger (per step), ``predictions`` (float64)
-    for a regressor. The model's ``metadata_props`` hold, under the key
-    ``"sklearn_rnn"``, a JSON document with the class labels and these conventions.
+    1, as the estimator reads them (and so are negative ids, which it refuses). The
+    outputs are ``probabilities`` and ``logits`` for a classifier and a tagger (per
+    step), ``predictions`` (float64) for a regressor. The model's
+    ``metadata_props`` hold, under the key ``"sklearn_rnn"``, a JSON document with
+    the class labels and these conventions.
 
     For a pipeline of a :class:`SequenceVectorizer` and an estimator, and for a
     tagger fitted on words, the vocabulary and the tokenizer's settings are written
@@ -970,9 +980,7 @@ def _decode_json(value, tensors: dict, classes: dict):
         return tuple(_decode_json(v, tensors, classes) for v in value["items"])
     if tag == "dict":
         return {
-            _hashable(_decode_json(k, tensors, classes)): _decode_json(
-                v, tensors, classes
-            )
+            _decode_json(k, tensors, classes): _decode_json(v, tensors, classes)
             for k, v in value["items"]
         }
     if tag == "tensor":
@@ -996,10 +1004,6 @@ def _decode_json(value, tensors: dict, classes: dict):
                 "that saved it."
             ) from None
     raise ValueError(f"The weights file holds a value of unknown type {tag!r}.")
-
-
-def _hashable(key):
-    return tuple(key) if isinstance(key, list) else key
 
 
 def save_weights(
@@ -1055,18 +1059,14 @@ def save_weights(
     True
     """
     safetensors_numpy = _import_extra("safetensors.numpy", "safetensors")
-    classes = _weights_classes()
-    if isinstance(estimator, BaseRNN) and type(estimator).__name__ not in classes:
+    allowed = tuple(_weights_classes().values())
+    if isinstance(estimator, allowed) and type(estimator) not in allowed:
         raise TypeError(
-            f"estimator must be one of {sorted(classes)}; got {_class_name(estimator)}."
+            f"estimator is a {_class_name(estimator)}, a subclass of "
+            f"{type(estimator).__mro__[1].__name__}: save_weights stores sklearn_rnn's "
+            "own estimators only, which load_weights rebuilds by their name."
         )
-    _check_fitted_model(estimator, "save_weights", tuple(classes.values()))
-    if type(estimator) is not classes[_class_name(estimator)]:
-        raise TypeError(
-            f"estimator is a {_class_name(estimator)} of another module "
-            f"({type(estimator).__module__}); save_weights stores sklearn_rnn's own "
-            "estimators only, which load_weights can rebuild by name."
-        )
+    _check_fitted_model(estimator, "save_weights", allowed)
     if estimator.callbacks:
         raise ValueError(
             f"estimator.callbacks holds {len(estimator.callbacks)} callback(s), "

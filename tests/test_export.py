@@ -10,6 +10,7 @@ import hashlib
 import json
 import pickle
 import re
+import sys
 import unicodedata
 import warnings
 
@@ -130,6 +131,8 @@ def test_onnx_reproduces_classifier(
         values = np.zeros((len(ids), lengths.max() + 3), dtype=np.int64)
         for i, row in enumerate(ids):
             values[i, : len(row)] = row
+        values[1, 0] = -2  # refused by the estimator, unknown for the graph
+        ids[1] = np.concatenate([[1], ids[1][1:]])
         inputs = {"values": values, "lengths": lengths}
         expected = clf.predict_proba(ids)
     else:
@@ -413,6 +416,18 @@ def test_export_refuses_what_it_cannot_export(fitted, tmp_path):
     assert not path.exists()
 
 
+def test_missing_extras_are_named(fitted, tmp_path, monkeypatch):
+    clf, _ = fitted
+    for name in ("onnx", "safetensors", "safetensors.numpy"):
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(ImportError, match=r"pip install 'sklearn-rnn\[onnx\]'"):
+        export_onnx(clf, tmp_path / "m.onnx")
+    with pytest.raises(ImportError, match=r"'sklearn-rnn\[safetensors\]'"):
+        save_weights(clf, tmp_path / "m.safetensors")
+    with pytest.raises(ImportError, match=r"'sklearn-rnn\[safetensors\]'"):
+        load_weights(tmp_path / "m.safetensors")
+
+
 def test_export_opset_and_vocabulary_path(tmp_path):
     onnx = pytest.importorskip("onnx")
     labels = np.arange(len(TEXTS)) % 2
@@ -620,8 +635,14 @@ def test_weights_refuse_what_has_no_plain_form(tmp_path):
         save_weights(rng_state.fit(X, y), path)
     with pytest.raises(ValueError, match="not fitted"):
         save_weights(RNNClassifier(), path)
-    with pytest.raises(TypeError, match="estimator must be a fitted"):
+    with pytest.raises(TypeError, match="estimator must be a fitted RNNClassifier"):
         save_weights(make_pipeline(RNNClassifier(**TINY)), path)
+
+    class MyClassifier(RNNClassifier):
+        pass
+
+    with pytest.raises(TypeError, match="a subclass of RNNClassifier"):
+        save_weights(MyClassifier(**TINY).fit(X, y), path)
     assert not path.exists()
 
 
