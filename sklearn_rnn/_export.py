@@ -35,6 +35,14 @@ other is let through. When torch drops that exporter, :func:`export_onnx` must m
 to ``dynamo=True`` once it keeps the time axis dynamic: ``check=True`` (the
 default) would then catch a graph that does not.
 
+:func:`register_skl2onnx_converters` registers converters with skl2onnx that inline
+the same graph, behind a few operators that compute the lengths (and left-align token
+ids) from the input the estimator itself takes, so that ``skl2onnx.to_onnx`` converts
+the classifier and the regressor. skl2onnx's graph cannot hold an omitted optional
+input in the middle of a node's inputs, so the recurrent nodes lose their explicit
+zero initial states (ONNX's default is zeros). A :class:`SequenceVectorizer` has no
+converter: its regular-expression tokenization has no ONNX operator.
+
 :func:`save_weights` and :func:`load_weights` store a fitted estimator in one
 safetensors file: the network's weights as tensors (named as in its
 ``state_dict``) and everything else the estimator needs as JSON in the file's
