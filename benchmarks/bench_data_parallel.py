@@ -2,7 +2,8 @@
 
 ``python benchmarks/bench_data_parallel.py`` trains :class:`~sklearn_rnn.RNNTagger`
 on the Universal Dependencies English Web Treebank (train split; UPOS tags) for a
-fixed number of epochs (``max_iter``, no early stopping), in four ways, and reports on the test split:
+fixed number of epochs (``max_iter``, no early stopping), in four ways, and reports
+on the test split:
 
 * **one process**: ``tagger.fit(X, y)``, one torch thread (the estimator's
   default, ``n_jobs=None``), and, for reference, ``n_jobs=2`` (two threads);

@@ -12,7 +12,8 @@ from copy import deepcopy
 
 import numpy as np
 import torch
-from joblib import effective_n_jobs
+from joblib import cpu_count
+from joblib.parallel import get_active_backend
 from skorch import NeuralNet
 from skorch.callbacks import (
     Callback,
@@ -229,12 +230,22 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
     """The number of torch threads for ``n_jobs``, with scikit-learn's meaning:
     None is 1 (unless inside a ``joblib.parallel_config(n_jobs=...)`` context), -1
     all the CPUs this process may use, -2 all but one, and so on."""
+    if n_jobs is None:
+        # Only an n_jobs the user set in a parallel_config context counts: a
+        # backend's own default (joblib's Dask backend runs every task inside
+        # parallel_config(backend="dask"), whose effective_n_jobs(None) is the
+        # whole cluster's thread count) is no thread count for this process.
+        _, n_jobs = get_active_backend()
+        if n_jobs is None:
+            return 1
     if n_jobs == 0:
         raise ValueError(
             "n_jobs=0 asks for no threads at all. Pass None or 1 for one thread, "
             "k > 1 for k threads, or -1 for all CPUs."
         )
-    return max(1, int(effective_n_jobs(n_jobs)))
+    if n_jobs < 0:  # the CPUs of this process, whatever the joblib backend
+        return max(1, cpu_count() + 1 + int(n_jobs))
+    return int(n_jobs)
 
 
 @contextlib.contextmanager

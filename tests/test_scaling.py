@@ -164,16 +164,6 @@ def test_dask_search_gives_the_results_of_the_sequential_search(
     assert_same_results(search, sequential_search)
 
 
-DASK_BACKEND_NONE_BUG = pytest.mark.xfail(
-    reason="joblib's Dask backend runs each task inside parallel_config("
-    "backend='dask'), where effective_n_jobs(None) is the cluster's thread count; "
-    "resolve_n_jobs (_training.py) gives n_jobs=None that many torch threads "
-    "instead of 1. Remove this mark once resolve_n_jobs reads None as 1 unless "
-    "parallel_config set n_jobs.",
-    strict=True,
-)
-
-
 def _cross_validated_fits(n_jobs):
     """Two cross-validated fits, in workers of the active backend."""
     X, y = _data(n=16)
@@ -185,7 +175,7 @@ def _cross_validated_fits(n_jobs):
 
 @pytest.mark.parametrize(
     ("n_jobs", "expected"),
-    [pytest.param(None, 1, marks=DASK_BACKEND_NONE_BUG), (2, 2)],
+    [(None, 1), (2, 2)],
     ids=["n_jobs=None", "n_jobs=2"],
 )
 def test_fits_under_the_dask_backend_use_the_estimator_threads(
