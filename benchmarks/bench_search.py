@@ -5,15 +5,14 @@ Workload
 JapaneseVowels' 270 training series (9 speakers, 12 channels, 7-29 steps; read by
 ``sklearn_rnn.load_japanese_vowels`` from an installed sktime/aeon wheel, else from
 ``../shared/data/timeseries``). ``GridSearchCV(RNNClassifier(max_iter=--epochs,
-random_state=0, device="cpu", n_jobs=1), grid, cv=StratifiedKFold(--cv, shuffle,
+random_state=0, device="cpu"), grid, cv=StratifiedKFold(--cv, shuffle,
 random_state=0), refit=False)`` over ``hidden_size`` x ``cell`` x ``lr`` (flags
 ``--hidden``, ``--cells``, ``--lrs``; 8 candidates by default, 24 fits).
 
-Each fit runs with one torch thread (the estimator's ``n_jobs=1``), so two workers
-use the two cores of a 2-core machine and no more. ``--estimator-n-jobs none``
-uses the estimators' default instead (under joblib's Dask backend it currently
-gives each fit the cluster's thread count: a way to see what oversubscription
-costs).
+Each fit runs with one torch thread (the estimator's default, ``n_jobs=None``), so
+two workers use the two cores of a 2-core machine and no more. ``--estimator-n-jobs
+2`` gives every fit two threads instead: four threads on two cores, to see what
+oversubscription costs.
 
 Backends (``--backends``, in this order)
 ----------------------------------------
@@ -33,7 +32,8 @@ Backends (``--backends``, in this order)
 * ``ray``: ``ray.init(num_cpus=2)``, ``ray.util.joblib.register_ray()``,
   ``parallel_config(backend="ray")``, ``n_jobs=2``. Ray's joblib backend starts
   a new pool of actors (new processes, importing torch) for every search, so
-  every search is cold; ``ray.init`` is its own stage.
+  every search is cold; ``ray.init`` is its own stage. Ray runs its workers at
+  nice 15: on a machine busy with other work, they get the cores last.
 
 For each search: its wall time, the speed-up ``t(n_jobs=1) / t`` against the
 sequential search of the same run, the fits' own times added up (from
@@ -100,7 +100,7 @@ def stage(name: str, times: dict):
 
 
 def make_search(args, n_jobs):
-    estimator_n_jobs = None if args.estimator_n_jobs == "none" else 1
+    estimator_n_jobs = None if args.estimator_n_jobs == "none" else 2
     return GridSearchCV(
         RNNClassifier(
             max_iter=args.epochs,
@@ -144,6 +144,7 @@ def dask_searches(args, data, times, results, trim: bool):
     # hands freed memory back to the system early); "trim off" leaves glibc's
     # default, as in the other backends' processes.
     label = "dask" if trim else "dask, malloc trim off"
+    environment = dict(os.environ)
     config = {} if trim else {_TRIM: None}
     with dask.config.set(config):
         with stage(f"{label}: start LocalCluster(2 workers x 1 thread)", times):
@@ -161,6 +162,12 @@ def dask_searches(args, data, times, results, trim: bool):
         with stage(f"{label}: close", times):
             client.close()
             cluster.close()
+        # Dask's nannies set their workers' variables (MALLOC_TRIM_THRESHOLD_,
+        # OMP_NUM_THREADS, ...) in this process's environment too: undone, so that
+        # the next stage's workers start from this process's own.
+        for variable in set(os.environ) - set(environment):
+            del os.environ[variable]
+        os.environ.update(environment)
 
 
 _TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
@@ -263,9 +270,9 @@ def main(argv=None):
     )
     parser.add_argument(
         "--estimator-n-jobs",
-        choices=("1", "none"),
-        default="1",
-        help="the estimator's n_jobs (torch threads per fit)",
+        choices=("none", "2"),
+        default="none",
+        help="the estimator's n_jobs: torch threads per fit (none: one)",
     )
     args = parser.parse_args(argv)
     unknown = set(args.backends) - set(BACKENDS)

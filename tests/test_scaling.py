@@ -18,6 +18,7 @@ module's end. The module takes about 40-65 s on 2 busy cores.
 import multiprocessing
 import os
 import types
+from contextlib import contextmanager
 
 import joblib
 import numpy as np
@@ -31,10 +32,8 @@ from skorch.callbacks import Callback
 from sklearn_rnn import RNNClassifier, _placement, _training
 
 TESTS = os.path.dirname(os.path.abspath(__file__))
-# n_jobs=1 (one torch thread per fit) rather than the default None: under joblib's
-# Dask backend, None currently gives each fit as many threads as the cluster has
-# (see DASK_BACKEND_NONE_BUG), which oversubscribes the cores (fits 20-30x slower).
-FAST = dict(max_iter=4, lr=0.03, random_state=0, device="cpu", n_jobs=1)
+# n_jobs=None (the default): one torch thread per fit, in every backend's workers.
+FAST = dict(max_iter=4, lr=0.03, random_state=0, device="cpu")
 GRID = {"hidden_size": [4, 8], "cell": ["gru", "lstm"]}
 CV = KFold(n_splits=3, shuffle=True, random_state=0)
 #: One short epoch: enough for a fit to show its thread count.
@@ -100,6 +99,21 @@ def assert_same_results(search, reference):
         np.testing.assert_array_equal(got[key], expected[key], err_msg=key)
 
 
+@contextmanager
+def environment_restored():
+    """Undo what a cluster writes into this process's environment: Dask's nannies
+    put their workers' variables there (OMP_NUM_THREADS, MALLOC_TRIM_THRESHOLD_,
+    PYTHONHASHSEED, ...), Ray its own (PYTHONBREAKPOINT, which breakpoint() reads,
+    RAY_AUTH_MODE, ...); the processes that later tests start would inherit them."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        for variable in set(os.environ) - set(saved):
+            del os.environ[variable]
+        os.environ.update(saved)
+
+
 @pytest.fixture(scope="module")
 def sequential_search():
     """The reference: the search run in this process, one fit after another."""
@@ -112,20 +126,21 @@ def sequential_search():
 @pytest.fixture(scope="module")
 def dask_client():
     distributed = pytest.importorskip("distributed")
-    cluster = distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=":0",  # any free port: 8787 may be taken (pytest -n 2)
-    )
-    client = distributed.Client(cluster)
-    try:
-        # The workers import torch once, here, rather than inside a timed test.
-        client.run(__import__, "sklearn_rnn")
-        yield client
-    finally:
-        client.close()
-        cluster.close()
+    with environment_restored():
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # any free port: 8787 may be taken (pytest -n 2)
+        )
+        client = distributed.Client(cluster)
+        try:
+            # The workers import torch once, here, rather than inside a timed test.
+            client.run(__import__, "sklearn_rnn")
+            yield client
+        finally:
+            client.close()
+            cluster.close()
 
 
 @pytest.fixture(scope="module")
@@ -138,18 +153,19 @@ def ray_backend():
     # Ray's workers do not inherit this process's sys.path: they find the tests'
     # modules (RecordFit, pickled by reference) through PYTHONPATH.
     path = os.pathsep.join([TESTS, *filter(None, [os.environ.get("PYTHONPATH")])])
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        log_to_driver=False,
-        configure_logging=False,
-        runtime_env={"env_vars": {"PYTHONPATH": path}},
-    )
-    try:
-        register_ray()
-        yield ray
-    finally:
-        ray.shutdown()
+    with environment_restored():
+        ray.init(
+            num_cpus=2,
+            include_dashboard=False,
+            log_to_driver=False,
+            configure_logging=False,
+            runtime_env={"env_vars": {"PYTHONPATH": path}},
+        )
+        try:
+            register_ray()
+            yield ray
+        finally:
+            ray.shutdown()
 
 
 # --- Dask ----------------------------------------------------------------------------
