@@ -137,7 +137,8 @@ def main(argv=None) -> int:
             placed.append((worker, gpu))
             print(f"{params!s:<36} {fold:>4} {worker:>6} {device:>8} {accuracy:>6.3f}")
     fits = Counter(device for _, device in placed)
-    print(f"\nfits per device: {dict(sorted(fits.items()))}")
+    shown = {("cpu" if g < 0 else f"cuda:{g}"): n for g, n in sorted(fits.items())}
+    print(f"\nfits per device: {shown}")
     print(
         f"best_estimator_.device_ (refit in the main process): "
         f"{search.best_estimator_.device_!r}"
