@@ -13,7 +13,8 @@ A worker's index is, in this order:
 2. ``SKLEARN_RNN_WORKER_INDEX`` from the environment: set it to place a process of
    any other launcher;
 3. the name of the ``dask.distributed`` worker running this process's task, when
-   it is an integer (a ``LocalCluster`` names its workers 0, 1, ...);
+   it is an integer (a ``LocalCluster`` names its workers 0, 1, ...), except in
+   a dask-cuda worker, which dask-cuda has already shown its own GPU first;
 4. the number of a ``multiprocessing`` or ``loky`` worker process (joblib's
    default backend): ``LokyProcess-1`` is index 0.
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 
 import torch
 
@@ -44,7 +46,9 @@ def _non_negative_int(value) -> int | None:
 
 
 def _dask_worker_index() -> int | None:
-    """The integer name of the Dask worker running this task, or None."""
+    """The integer name of the Dask worker running this task, or None (also in
+    a dask-cuda worker: dask-cuda already shows each worker its own GPU first in
+    its ``CUDA_VISIBLE_DEVICES``, so that torch's "cuda" is that GPU)."""
     try:
         from distributed import get_worker
     except ImportError:
@@ -52,6 +56,8 @@ def _dask_worker_index() -> int | None:
     try:
         worker = get_worker()
     except ValueError:  # not inside a task of a Dask worker
+        return None
+    if "dask_cuda" in sys.modules:
         return None
     return _non_negative_int(worker.name)
 

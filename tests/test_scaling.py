@@ -18,6 +18,7 @@ module's end. The module takes about 35-40 s on 2 cores (with ``-n 2`` too), up 
 
 import multiprocessing
 import os
+import sys
 import types
 from contextlib import contextmanager
 
@@ -366,6 +367,17 @@ def test_a_dask_worker_index_is_its_integer_name(no_index, name, expected):
     worker = types.SimpleNamespace(name=name)
     no_index.setattr(distributed, "get_worker", lambda: worker)
     assert _placement.worker_index() == expected
+
+
+def test_a_dask_cuda_worker_keeps_its_own_gpu(no_index):
+    # dask-cuda shows each worker its own GPU first (CUDA_VISIBLE_DEVICES="1,0"
+    # for worker 1): an index of ours would send worker 1 to cuda:1, worker 0's.
+    distributed = pytest.importorskip("distributed")
+    no_index.setattr(distributed, "get_worker", lambda: types.SimpleNamespace(name=1))
+    no_index.setitem(sys.modules, "dask_cuda", types.ModuleType("dask_cuda"))
+    no_index.setattr(torch.cuda, "device_count", lambda: 2)
+    assert _placement.worker_index() is None
+    assert _placement.cuda_device() == "cuda"
 
 
 def test_outside_a_dask_task_there_is_no_dask_index(no_index):
