@@ -45,6 +45,7 @@ from ._training import (
     check_network_fits,
     flush_denormals,
     make_callbacks,
+    move_net,
     out_of_memory_explained,
     predict_raw,
     resolve_device,
@@ -551,6 +552,11 @@ class BaseRNN(BaseEstimator):
             )
         else:
             self._check_continuation(config)
+            if parallel is not None:
+                # Each process continues on its own device (a fit made elsewhere,
+                # or rank 0's, was on one device for all).
+                self.device_ = resolve_device(self.device)
+                move_net(self.net_, self.device_)
             self.net_.set_params(**train_params)
             self.net_.initialize_callbacks()
             if (self.optimizer, optimizer_kwargs) != self._optimizer_config:
@@ -563,28 +569,31 @@ class BaseRNN(BaseEstimator):
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
 
         epochs_before = 0 if first else len(self.net_.history)
-        with (
-            torch_threads(resolve_n_jobs(self.n_jobs)),
-            flush_denormals(),
-            out_of_memory_explained(self.device_, "training"),
-        ):
-            if first and not partial:
-                self.net_.fit(data, y=None)
-            else:
-                self.net_.partial_fit(data, y=None)
+        try:
+            with (
+                torch_threads(resolve_n_jobs(self.n_jobs)),
+                flush_denormals(),
+                out_of_memory_explained(self.device_, "training"),
+            ):
+                if first and not partial:
+                    self.net_.fit(data, y=None)
+                else:
+                    self.net_.partial_fit(data, y=None)
+        finally:
+            # Keep no training data inside the model (pickles stay small), and no
+            # process group: the net is the one a one-process fit makes (also
+            # when a continuation fails, which keeps this net).
+            self.net_.set_params(
+                train_split=None,
+                batch_size=batch_size,
+                verbose=self.verbose,
+                data_parallel=None,
+            )
         history = self.net_.history
         if history and "train_loss" not in history[-1]:
             # Ctrl-C inside an epoch: its batches trained the weights, but the epoch
             # has no loss; it is not counted (nor kept in the history).
             history.pop()
-        # Keep no training data inside the fitted model (pickles stay small), and
-        # no process group: the fitted net is the one a one-process fit makes.
-        self.net_.set_params(
-            train_split=None,
-            batch_size=batch_size,
-            verbose=self.verbose,
-            data_parallel=None,
-        )
         if validation is not None:
             validation.score = None
         self._record_history()

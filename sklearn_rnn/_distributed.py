@@ -17,28 +17,33 @@ What stays as in a one-process fit, by construction:
   fit is rank 0's, broadcast);
 * ``batch_size`` is the global batch: each of ``N`` processes takes
   ``ceil(batch_size / N)`` sequences of its shard per step, so an epoch has as many
-  steps as on one process, and the learning-rate schedule is the same;
+  steps as on one process when ``N`` divides ``batch_size``, and the
+  learning-rate schedule is the same;
 * each process buckets its own shard by length (the batches of a step have similar
   lengths within each process); the shards have equal sizes (the last ones are
   completed with a few samples drawn again, as ``DistributedSampler`` does), so
   every process takes the same number of steps;
-* every process scores the whole validation set with the same weights, so the
-  stopping rule decides the same everywhere; the training loss of the history is
-  the mean over all processes' batches.
+* every process scores the whole validation set with the same weights, and the
+  processes agree on one validation loss (an all-reduce), so the stopping rule
+  decides the same everywhere; the training loss of the history is the mean over
+  all processes' batches.
 
 The result is an ordinary estimator, with the fitted attributes and the history a
 one-process fit would have: it pickles, and predicts in a process with no
-distributed set-up.
+distributed set-up. (What differs is listed in the user guide: the gradient is the
+mean of the processes' mean losses, which weights each process's batch equally.)
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime
 import math
 import os
 import pickle
 import tempfile
+import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -95,6 +100,13 @@ class DataParallel:
         total_loss, total_size = totals.tolist()
         return total_loss / total_size, int(total_size)
 
+    def agreed(self, value: float) -> float:
+        """The mean over the processes of a ``value`` each computed on the same
+        data: the same number in every process, to the last bit."""
+        box = torch.tensor([value], dtype=torch.float64, device=_wire())
+        dist.all_reduce(box)
+        return box.item() / self.world_size
+
 
 def _wire() -> torch.device:
     """Where the tensors of a collective must be: NCCL moves CUDA tensors only
@@ -106,28 +118,34 @@ def _wire() -> torch.device:
 
 def _use_this_processs_gpu() -> None:
     """Under NCCL, make this process's GPU (see ``_placement``) torch's current
-    device, on which its collectives run."""
+    device, on which its collectives run ("cuda" with no index, where the process
+    sees one GPU: that one)."""
     if dist.get_backend() == "nccl":
-        torch.cuda.set_device(torch.device(cuda_device()))
+        index = torch.device(cuda_device()).index
+        torch.cuda.set_device(0 if index is None else index)
 
 
-_ACTIVE: DataParallel | None = None
+#: The group of the data-parallel fit running in this context: a context variable,
+#: so that a fit in another thread of the process (which starts with an empty
+#: context) never joins the group's collectives.
+_ACTIVE: contextvars.ContextVar[DataParallel | None] = contextvars.ContextVar(
+    "sklearn_rnn_data_parallel", default=None
+)
 
 
 def active() -> DataParallel | None:
-    """The data-parallel group of the fit running in this process (None when
+    """The data-parallel group of the fit running in this context (None when
     fits are not data-parallel)."""
-    return _ACTIVE
+    return _ACTIVE.get()
 
 
 @contextlib.contextmanager
 def _training_in(group: DataParallel) -> Iterator[None]:
-    global _ACTIVE
-    previous, _ACTIVE = _ACTIVE, group
+    token = _ACTIVE.set(group)
     try:
         yield
     finally:
-        _ACTIVE = previous
+        _ACTIVE.reset(token)
 
 
 def _check_estimator(estimator) -> BaseEstimator:
@@ -145,7 +163,7 @@ def _check_estimator(estimator) -> BaseEstimator:
     return final
 
 
-def _check_backend(backend: str, final) -> str:
+def _check_backend(backend: str, final, n_processes: int) -> str:
     if backend not in BACKENDS:
         raise ValueError(
             f"backend={backend!r} is not one of {BACKENDS}: 'gloo' trains on CPUs "
@@ -155,9 +173,14 @@ def _check_backend(backend: str, final) -> str:
     if backend != "auto":
         return backend
     on_cuda = final.device in ("auto", "cuda") or str(final.device).startswith("cuda")
-    if on_cuda and torch.cuda.is_available() and dist.is_nccl_available():
+    if (
+        on_cuda
+        and torch.cuda.is_available()
+        and dist.is_nccl_available()
+        and n_processes <= torch.cuda.device_count()
+    ):
         return "nccl"
-    return "gloo"
+    return "gloo"  # (gloo also reduces CUDA tensors: several processes per GPU)
 
 
 def _fit_as_rank(estimator, X, y, fit_params: dict, group: DataParallel):
@@ -199,26 +222,48 @@ def _worker(
                 pickle.dump(estimator, f)
             os.replace(folder / "result.pkl.part", folder / "result.pkl")
     except BaseException as exc:
+        when = time.monotonic()  # system-wide: the first failure is the cause
+        text = traceback.format_exc()
         with open(folder / f"error-{rank}.pkl", "wb") as f:
             try:
-                pickle.dump((exc, traceback.format_exc()), f)
+                pickle.dump((when, exc, text), f)
             except Exception:  # an exception that does not pickle
-                pickle.dump((None, traceback.format_exc()), f)
+                pickle.dump((when, None, text), f)
         raise
 
 
+def _is_consequence(exc: BaseException | None) -> bool:
+    """Whether ``exc`` is a process's reaction to another's failure (the group's
+    connection closed, a collective timed out) rather than a cause."""
+    if exc is None or isinstance(exc, KeyboardInterrupt):
+        return True
+    backend_error = getattr(dist, "DistBackendError", ())
+    message = str(exc)
+    return isinstance(exc, backend_error) or any(
+        sign in message
+        for sign in ("Connection closed by peer", "Connection reset", "Timed out")
+    )
+
+
 def _raise_worker_error(folder: Path, failure: BaseException) -> None:
-    """Raise the exception of the first process that failed, as itself (a
-    ValueError about the data stays a ValueError)."""
-    errors = sorted(folder.glob("error-*.pkl"))
-    for path in errors:
-        with open(path, "rb") as f:
-            exc, text = pickle.load(f)
+    """Raise the exception of the process that failed first, as itself (a
+    ValueError about the data stays a ValueError). Errors that are only the
+    others' reaction to it (a closed connection) come last."""
+    reports = []
+    for path in folder.glob("error-*.pkl"):
+        try:
+            with open(path, "rb") as f:
+                when, exc, text = pickle.load(f)
+        except Exception:  # an exception that pickles but does not unpickle
+            continue
+        reports.append((_is_consequence(exc), when, path.stem, exc, text))
+    for _, _, name, exc, text in sorted(reports, key=lambda r: r[:2]):
         if exc is not None and not isinstance(exc, KeyboardInterrupt):
-            raise exc from RuntimeError(f"in the process of {path.stem}:\n{text}")
+            raise exc from RuntimeError(f"in the process of {name}:\n{text}")
+    texts = "\n".join(text for *_, text in reports)
     raise RuntimeError(
-        "A process of fit_data_parallel failed without reporting an error (killed, "
-        f"out of memory?): {failure}"
+        "A process of fit_data_parallel failed without reporting an error that "
+        f"can be raised here (killed, out of memory?): {failure}\n{texts}"
     ) from failure
 
 
@@ -270,7 +315,8 @@ def fit_data_parallel(
         the running group is used.
     timeout : float, default=1800.0
         Seconds a process waits for the others in one collective operation before
-        the fit fails (a process that died, a hung one).
+        the fit fails (a process that died, a hung one). Under ``torchrun``, the
+        running group's timeout applies instead.
     **fit_params : dict
         Passed on to ``estimator.fit`` (``sample_weight``, ``X_val``, ``y_val``
         ...; for a pipeline, ``step__param`` names).
@@ -318,12 +364,12 @@ def fit_data_parallel(
         _use_this_processs_gpu()
         return _fit_as_rank(estimator, X, y, fit_params, group)
 
-    backend = _check_backend(backend, final)
     if not dist.is_available():
         raise RuntimeError(
             "This build of torch has no torch.distributed; install one that has."
         )
     n_processes = 2 if n_processes is None else n_processes
+    backend = _check_backend(backend, final, n_processes)
     if backend == "nccl" and n_processes > torch.cuda.device_count():
         raise ValueError(
             f"backend='nccl' runs one process per GPU, but n_processes={n_processes} "
@@ -334,16 +380,24 @@ def fit_data_parallel(
         folder = Path(tmp)
         with open(folder / "job.pkl", "wb") as f:
             pickle.dump((estimator, X, y, fit_params), f)
+        context = torch.multiprocessing.start_processes(
+            _worker,
+            args=(n_processes, str(folder), backend, float(timeout)),
+            nprocs=n_processes,
+            join=False,
+            start_method="spawn",
+        )
         try:
-            torch.multiprocessing.start_processes(
-                _worker,
-                args=(n_processes, str(folder), backend, float(timeout)),
-                nprocs=n_processes,
-                join=True,
-                start_method="spawn",
-            )
+            while not context.join():  # (the others are stopped if one fails)
+                pass
         except Exception as failure:
             _raise_worker_error(folder, failure)
+        finally:
+            # Interrupted (Ctrl-C, a notebook's interrupt): no process trains on.
+            for process in context.processes:
+                if process.is_alive():
+                    process.terminate()
+                process.join()
         with open(folder / "result.pkl", "rb") as f:
             fitted = pickle.load(f)
     _take_state(estimator, fitted)
@@ -360,5 +414,9 @@ def _take_state(estimator, fitted) -> None:
             if isinstance(step, BaseEstimator):
                 _take_state(step, fitted_step)
         return
+    # The parameters stay the caller's objects (a callback passed in stays that
+    # object; it ran in the processes, on copies).
+    params = estimator.get_params(deep=False)
     estimator.__dict__.clear()
     estimator.__dict__.update(fitted.__dict__)
+    estimator.__dict__.update(params)

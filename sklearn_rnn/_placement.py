@@ -12,9 +12,9 @@ A worker's index is, in this order:
    :func:`~sklearn_rnn.fit_data_parallel`'s launcher, and by Accelerate;
 2. ``SKLEARN_RNN_WORKER_INDEX`` from the environment: set it to place a process of
    any other launcher;
-3. the name of the ``dask.distributed`` worker running this process's task, when
-   it is an integer (a ``LocalCluster`` names its workers 0, 1, ...), except in
-   a dask-cuda worker, which dask-cuda has already shown its own GPU first;
+3. in a task of a ``dask.distributed`` worker, the worker's name when it is an
+   integer (a ``LocalCluster`` names its workers 0, 1, ...), else none (and none
+   in a dask-cuda worker, which dask-cuda has already shown its own GPU first);
 4. the number of a ``multiprocessing`` or ``loky`` worker process (joblib's
    default backend): ``LokyProcess-1`` is index 0.
 
@@ -45,21 +45,22 @@ def _non_negative_int(value) -> int | None:
     return index if index >= 0 else None
 
 
-def _dask_worker_index() -> int | None:
-    """The integer name of the Dask worker running this task, or None (also in
-    a dask-cuda worker: dask-cuda already shows each worker its own GPU first in
-    its ``CUDA_VISIBLE_DEVICES``, so that torch's "cuda" is that GPU)."""
+def _dask_worker() -> tuple[bool, int | None]:
+    """Whether this runs inside a task of a Dask worker, and then the worker's
+    index: its name when that is an integer, else None; None in a dask-cuda
+    worker too, which dask-cuda already shows its own GPU first in its
+    ``CUDA_VISIBLE_DEVICES``, so that torch's "cuda" is that GPU."""
     try:
         from distributed import get_worker
     except ImportError:
-        return None
+        return False, None
     try:
         worker = get_worker()
     except ValueError:  # not inside a task of a Dask worker
-        return None
+        return False, None
     if "dask_cuda" in sys.modules:
-        return None
-    return _non_negative_int(worker.name)
+        return True, None
+    return True, _non_negative_int(worker.name)
 
 
 def worker_index() -> int | None:
@@ -76,8 +77,8 @@ def worker_index() -> int | None:
                     "GPU)."
                 )
             return index
-    index = _dask_worker_index()
-    if index is not None:
+    in_dask, index = _dask_worker()
+    if in_dask:  # (a Dask worker process has a multiprocessing number too)
         return index
     identity = multiprocessing.current_process()._identity
     if identity:

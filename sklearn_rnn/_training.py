@@ -529,13 +529,18 @@ class SequenceNet(NeuralNet):
         if iterator is None:
             return
         batch_count = 0
-        parallel = self.data_parallel if training else None
+        parallel = self.data_parallel
         for batch in iterator:
             self.notify("on_batch_begin", batch=batch, training=training)
             step = step_fn(batch, **fit_params)
             loss, size = step["loss"].item(), len(batch[0]["lengths"])
-            if parallel is not None:  # the step's loss over all processes
+            if parallel is not None and training:  # over all processes' batches
                 loss, size = parallel.mean_loss(loss, size)
+            elif parallel is not None:
+                # Every process scored this same validation batch with the same
+                # weights: one value for all, so that the stopping rule, which
+                # reads it, decides the same in every process.
+                loss = parallel.agreed(loss)
             self.history.record_batch(prefix + "_loss", loss)
             self.history.record_batch(prefix + "_batch_size", size)
             self.notify("on_batch_end", batch=batch, training=training, **step)
@@ -611,6 +616,17 @@ class SequenceNet(NeuralNet):
             not in (noop, getattr(NeuralNet, method_name))
             for hook in hooks
         )
+
+
+def move_net(net: NeuralNet, device: str) -> None:
+    """Move a fitted net (its module, loss and optimizer state) to ``device``."""
+    if str(net.device) == device:
+        return
+    net.module_.to(device)
+    net.criterion_.to(device)
+    net.device = device
+    # Loading an optimizer's state casts it to the device of its parameters.
+    net.optimizer_.load_state_dict(net.optimizer_.state_dict())
 
 
 def _data_parallel_module(module: torch.nn.Module, device) -> torch.nn.Module:

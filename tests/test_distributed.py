@@ -10,6 +10,7 @@ import pickle
 import subprocess
 import sys
 import textwrap
+import threading
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ import torch
 import torch.distributed as dist
 from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
+from skorch.callbacks import Callback
 
 from sklearn_rnn import (
     RNNClassifier,
@@ -26,7 +28,14 @@ from sklearn_rnn import (
     SequenceVectorizer,
     fit_data_parallel,
 )
-from sklearn_rnn._distributed import DataParallel, active
+from sklearn_rnn._distributed import (
+    DataParallel,
+    _check_backend,
+    _raise_worker_error,
+    _training_in,
+    _use_this_processs_gpu,
+    active,
+)
 
 pytestmark = pytest.mark.skipif(
     not dist.is_available(), reason="this torch has no torch.distributed"
@@ -160,6 +169,100 @@ def test_every_estimator_trains_data_parallel(group_of_one, make):
         assert [list(p) for p in predicted] == [list(e) for e in expected]
 
 
+def test_a_warm_start_continues_in_the_group(group_of_one):
+    X, y = _task(40, seed=3)
+    params = dict(hidden_size=4, max_iter=2, warm_start=True, random_state=0)
+    alone = RNNClassifier(**params).fit(X, y).fit(X, y)
+    parallel = fit_data_parallel(RNNClassifier(**params), X, y)
+    fit_data_parallel(parallel, X, y)
+    assert parallel.n_iter_ == 4
+    np.testing.assert_allclose(parallel.loss_curve_, alone.loss_curve_, rtol=1e-6)
+
+
+class _FailingCallback(Callback):
+    def on_epoch_begin(self, net, **kwargs):
+        raise RuntimeError("a user's callback failed")
+
+
+def test_a_failed_continuation_leaves_no_process_group_in_the_net(group_of_one):
+    X, y = _task(40, seed=3)
+    clf = fit_data_parallel(RNNClassifier(hidden_size=4, max_iter=1), X, y)
+    clf.set_params(warm_start=True, callbacks=[_FailingCallback()])
+    with pytest.raises(RuntimeError, match="a user's callback failed"):
+        fit_data_parallel(clf, X, y)
+    assert clf.net_.data_parallel is None
+    assert clf.net_.train_split is None
+    assert active() is None
+
+
+def test_the_group_is_not_seen_from_other_threads():
+    seen = {}
+    with _training_in(DataParallel(0, 2)):
+        thread = threading.Thread(target=lambda: seen.setdefault("other", active()))
+        thread.start()
+        thread.join()
+        seen["this"] = active()
+    assert seen == {"other": None, "this": DataParallel(0, 2)}
+    assert active() is None
+
+
+def _nccl_process(monkeypatch, n_gpus, local_rank):
+    monkeypatch.setattr(dist, "get_backend", lambda: "nccl")
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: n_gpus)
+    monkeypatch.setenv("LOCAL_RANK", str(local_rank))
+    chosen = []
+    monkeypatch.setattr(torch.cuda, "set_device", chosen.append)
+    return chosen
+
+
+@pytest.mark.parametrize(
+    "n_gpus, local_rank, expected", [(1, 0, 0), (1, 3, 0), (2, 1, 1), (4, 6, 2)]
+)
+def test_under_nccl_each_process_uses_its_gpu(
+    monkeypatch, n_gpus, local_rank, expected
+):
+    chosen = _nccl_process(monkeypatch, n_gpus, local_rank)
+    _use_this_processs_gpu()
+    assert chosen == [expected]  # an index (torch refuses a bare "cuda")
+
+
+@pytest.mark.parametrize("n_gpus, expected", [(0, "gloo"), (1, "gloo"), (2, "nccl")])
+def test_auto_backend_is_nccl_with_a_gpu_per_process(monkeypatch, n_gpus, expected):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: n_gpus > 0)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: n_gpus)
+    monkeypatch.setattr(dist, "is_nccl_available", lambda: True)
+    assert _check_backend("auto", RNNClassifier(device="cuda"), 2) == expected
+    assert _check_backend("auto", RNNClassifier(device="cpu"), 2) == "gloo"
+
+
+def _error_file(folder, rank, when, exc):
+    with open(folder / f"error-{rank}.pkl", "wb") as f:
+        pickle.dump((when, exc, f"Traceback of rank {rank}"), f)
+
+
+def test_the_cause_is_raised_not_the_others_reaction(tmp_path):
+    # Rank 1 fails; rank 0 then loses its connection. Even when rank 0's report
+    # is the earlier one, the cause is raised, as itself.
+    _error_file(tmp_path, 0, 1.0, RuntimeError("[gloo] Connection closed by peer"))
+    _error_file(tmp_path, 1, 2.0, ValueError("y has NaN"))
+    with pytest.raises(ValueError, match="y has NaN") as info:
+        _raise_worker_error(tmp_path, RuntimeError("process 1 exited"))
+    assert "error-1" in str(info.value.__cause__)
+
+
+def test_the_first_of_two_causes_is_raised(tmp_path):
+    for rank, when in [(2, 5.0), (10, 3.0)]:  # not in name order
+        _error_file(tmp_path, rank, when, KeyError(f"rank {rank}"))
+    with pytest.raises(KeyError, match="rank 10"):
+        _raise_worker_error(tmp_path, RuntimeError("exited"))
+
+
+def test_a_killed_process_is_reported(tmp_path):
+    (tmp_path / "error-0.pkl").write_bytes(b"not a pickle")
+    with pytest.raises(RuntimeError, match="killed, out of memory"):
+        _raise_worker_error(tmp_path, RuntimeError("process 0 exited with SIGKILL"))
+
+
 def test_under_a_launcher_n_processes_must_match(group_of_one):
     X, y = _task(20, seed=0)
     with pytest.raises(ValueError, match="n_processes=2 does not match"):
@@ -217,8 +320,10 @@ def test_two_processes_learn_as_well_as_one(tmp_path):
         random_state=0,
     )
     alone = RNNClassifier(**params).fit(X, y)
-    parallel = RNNClassifier(**params)
+    callbacks = []
+    parallel = RNNClassifier(callbacks=callbacks, **params)
     assert fit_data_parallel(parallel, X, y, n_processes=2) is parallel
+    assert parallel.callbacks is callbacks  # the parameters stay the caller's
     assert alone.score(X_test, y_test) > 0.85
     assert parallel.score(X_test, y_test) > alone.score(X_test, y_test) - 0.04
 

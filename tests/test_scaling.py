@@ -332,7 +332,7 @@ def test_the_index_comes_from_the_environment(no_index, variable):
 
 def test_local_rank_comes_before_the_other_sources(no_index):
     no_index.setenv("SKLEARN_RNN_WORKER_INDEX", "5")
-    no_index.setattr(_placement, "_dask_worker_index", lambda: 7)
+    no_index.setattr(_placement, "_dask_worker", lambda: (True, 7))
     no_index.setattr(multiprocessing.current_process(), "_identity", (9,))
     no_index.setenv("LOCAL_RANK", "2")
     assert _placement.worker_index() == 2
@@ -340,7 +340,7 @@ def test_local_rank_comes_before_the_other_sources(no_index):
     assert _placement.worker_index() == 5
     no_index.delenv("SKLEARN_RNN_WORKER_INDEX")
     assert _placement.worker_index() == 7  # the Dask worker's name
-    no_index.setattr(_placement, "_dask_worker_index", lambda: None)
+    no_index.setattr(_placement, "_dask_worker", lambda: (False, None))
     assert _placement.worker_index() == 8  # the multiprocessing number, from 0
 
 
@@ -366,6 +366,8 @@ def test_a_dask_worker_index_is_its_integer_name(no_index, name, expected):
     distributed = pytest.importorskip("distributed")
     worker = types.SimpleNamespace(name=name)
     no_index.setattr(distributed, "get_worker", lambda: worker)
+    # The worker process's multiprocessing number never stands in for its name.
+    no_index.setattr(multiprocessing.current_process(), "_identity", (3,))
     assert _placement.worker_index() == expected
 
 
@@ -375,6 +377,8 @@ def test_a_dask_cuda_worker_keeps_its_own_gpu(no_index):
     distributed = pytest.importorskip("distributed")
     no_index.setattr(distributed, "get_worker", lambda: types.SimpleNamespace(name=1))
     no_index.setitem(sys.modules, "dask_cuda", types.ModuleType("dask_cuda"))
+    # A Dask worker process has a multiprocessing number too: it does not count.
+    no_index.setattr(multiprocessing.current_process(), "_identity", (3,))
     no_index.setattr(torch.cuda, "device_count", lambda: 2)
     assert _placement.worker_index() is None
     assert _placement.cuda_device() == "cuda"
