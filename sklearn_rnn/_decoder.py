@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._data import BOS_ID, EOS_ID, PAD_ID
-from ._network import _EncoderNetwork, _make_rnn, dropout
+from ._network import _EncoderNetwork, _make_rnn, attention_over_steps, dropout
 
 ATTENTIONS = ("additive", "multiplicative", "none")
 
@@ -82,13 +82,7 @@ class Attention(nn.Module):
             ).squeeze(-1)
         else:
             scores = query @ keys.transpose(1, 2)
-        steps = torch.arange(memory.shape[1], device=memory.device)
-        nonempty = (lengths > 0).view(-1, 1, 1)
-        # An empty input attends to its first (padding) step, then gets weight 0
-        # everywhere: a softmax over nothing would be NaN, in the gradient too.
-        valid = (steps[None, :] < lengths.clamp(min=1)[:, None]).unsqueeze(1)
-        weights = torch.softmax(scores.masked_fill(~valid, float("-inf")), dim=-1)
-        weights = weights * nonempty
+        weights = attention_over_steps(scores, lengths)
         return weights @ memory, weights
 
 

@@ -10,11 +10,12 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, column_or_1d
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d
 from torch import nn
 
 from ._base import BaseRNN
 from ._data import IGNORED_STEP
+from ._training import predict_attention
 
 
 def _usable(weights: np.ndarray | None) -> np.ndarray | None:
@@ -132,12 +133,16 @@ _PARAMETERS_DOC = """
         Dropout probability on the outputs of each recurrent layer except the last
         (no effect when ``num_layers=1``).
 
-    pooling : {"auto", "last", "mean", "max", "mean_max"}, default="auto"
+    pooling : {"auto", "last", "mean", "max", "mean_max", "attention"}, \
+            default="auto"
         How the per-step outputs of the last layer become one vector per sequence:
         the state at the last valid step (for the backward direction of a
         bidirectional network: its state at the first step, which has read the whole
-        sequence), the mean or maximum over the valid steps, or both of these side
-        by side (``"mean_max"``). ``"auto"``: ``"mean_max"`` for numeric input,
+        sequence), the mean or maximum over the valid steps, both of these side
+        by side (``"mean_max"``), or a learned weighted mean of the valid steps
+        (``"attention"``: attention pooling, padding never attended; the weights
+        of each sequence are given by :meth:`attention_weights` and drawn by
+        :class:`AttentionDisplay`). ``"auto"``: ``"mean_max"`` for numeric input,
         ``"last"`` for token ids.
 
     front_end : {"auto", "conv", "none"}, default="auto"
@@ -381,7 +386,53 @@ _COMMON_ATTRIBUTES_DOC = """
 """
 
 
-class RNNClassifier(ClassifierMixin, BaseRNN):
+class _AttentionPooling:
+    """``attention_weights`` of the estimators that pool one vector per sequence."""
+
+    def attention_weights(self, X) -> list[np.ndarray]:
+        """Attention pooling's weights of each sequence over its steps.
+
+        With ``pooling="attention"``, the network pools each sequence into one
+        vector as a weighted mean of its steps; these are the weights: which
+        steps (tokens) the prediction rests on. :class:`AttentionDisplay` draws
+        them.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences in a form accepted by ``fit``.
+
+        Returns
+        -------
+        weights : list of ndarray of shape (n_steps,)
+            One array per sequence, in order, summing to 1 (empty for an empty
+            sequence). ``n_steps`` is the sequence's length, or, after a strided
+            convolutional front end (``conv_stride > 1``), the number of steps
+            the recurrent layers saw: ``ceil(length / conv_stride)``. Padding
+            never gets any weight.
+
+        Raises
+        ------
+        ValueError
+            If the estimator was not fitted with ``pooling="attention"``.
+        """
+        check_is_fitted(self)
+        pooling = self._architecture["pooling"]
+        if pooling != "attention":
+            raise ValueError(
+                f"attention_weights needs pooling='attention'; this "
+                f"{type(self).__name__} was fitted with pooling={pooling!r}, which "
+                "has no attention weights. Refit with pooling='attention'."
+            )
+        return self._forward(X, attention=True)
+
+    def _predict_outputs(self, seqs, batch_size: int, attention: bool = False):
+        if attention:
+            return predict_attention(self.net_, seqs, batch_size)
+        return super()._predict_outputs(seqs, batch_size)
+
+
+class RNNClassifier(_AttentionPooling, ClassifierMixin, BaseRNN):
     __doc__ = (
         """Recurrent neural network classifier for sequences.
 
@@ -668,7 +719,7 @@ class RNNClassifier(ClassifierMixin, BaseRNN):
         return self.classes_[np.argmax(logits, axis=1)]
 
 
-class RNNRegressor(RegressorMixin, BaseRNN):
+class RNNRegressor(_AttentionPooling, RegressorMixin, BaseRNN):
     __doc__ = (
         """Recurrent neural network regressor for sequences.
 

@@ -43,7 +43,7 @@ from torch import nn
 from ._data import OOV_ID
 
 CELLS = ("lstm", "gru", "rnn_tanh", "rnn_relu")
-POOLINGS = ("last", "mean", "max", "mean_max")
+POOLINGS = ("last", "mean", "max", "mean_max", "attention")
 INPUT_SCALINGS = ("both", "series", "dataset", "none")
 
 #: A sequence whose channel varies by less than this (standard deviation) is centred
@@ -148,6 +148,55 @@ def sum_valid(h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     rows = torch.arange(h.shape[0], device=h.device)
     total = torch.cumsum(h, dim=1)[rows, (lengths - 1).clamp(min=0)]
     return torch.where((lengths > 0).unsqueeze(1), total, 0.0)
+
+
+def attention_over_steps(scores: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """The softmax of ``(n, ..., s)`` scores over each sequence's valid steps.
+
+    Padding steps get weight 0 (they are masked before the softmax, so they never
+    take any of it), and an empty sequence gets weight 0 everywhere, with no NaN in
+    the values or the gradients (a softmax over nothing would be NaN: an empty
+    sequence attends to its first step, then that is zeroed).
+    """
+    n, s = scores.shape[0], scores.shape[-1]
+    middle = [1] * (scores.ndim - 2)
+    steps = torch.arange(s, device=scores.device)
+    valid = (steps[None, :] < lengths.clamp(min=1)[:, None]).view(n, *middle, s)
+    nonempty = (lengths > 0).view(n, *middle, 1)
+    weights = torch.softmax(scores.masked_fill(~valid, float("-inf")), dim=-1)
+    return weights * nonempty
+
+
+class AttentionPooling(nn.Module):
+    """A learned weighted mean of the valid steps: attention pooling.
+
+    Each step ``h_t`` gets the score ``v' tanh(W h_t + b)`` (the additive attention
+    of Bahdanau et al. 2015 with a learned query, as in Yang et al. 2016's
+    hierarchical attention networks); the softmax of the scores over the valid
+    steps weighs the steps' mean. Padding is never attended (see
+    :func:`attention_over_steps`).
+
+    Parameters
+    ----------
+    size : int
+        Features of a step.
+    device : str, optional
+        Where the parameters are created.
+    """
+
+    def __init__(self, size: int, device=None):
+        super().__init__()
+        self.project = nn.Linear(size, size, device=device)
+        self.score = nn.Linear(size, 1, bias=False, device=device)
+
+    def forward(
+        self, h: torch.Tensor, lengths: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(n, t, d)`` steps -> ``(n, d)`` pooled vectors and ``(n, t)`` weights."""
+        scores = self.score(torch.tanh(self.project(h))).squeeze(-1)
+        weights = attention_over_steps(scores, lengths)
+        # Summed as sum_valid does: the same order however much padding follows.
+        return sum_valid(weights.unsqueeze(-1) * h, lengths), weights
 
 
 def _gather_steps(h: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
@@ -570,10 +619,11 @@ class SequenceNetwork(_EncoderNetwork):
     ----------
     n_outputs : int
         Size of the output (classes or regression targets).
-    pooling : {"last", "mean", "max", "mean_max"}
+    pooling : {"last", "mean", "max", "mean_max", "attention"}
         "last" takes the last valid state (forward) and the first step's state
         (backward direction); "mean_max" concatenates the mean and the maximum over
-        the valid steps.
+        the valid steps; "attention" is a learned weighted mean of the valid steps
+        (:class:`AttentionPooling`).
     seed : int, optional
         Draw the initial parameters from a generator seeded with it (see
         :func:`initialize_parameters`) instead of torch's global generator, which the
@@ -596,6 +646,8 @@ class SequenceNetwork(_EncoderNetwork):
 
     def build_head(self, n_outputs, device):
         size = self.encoder.output_size
+        if self.pooling == "attention":
+            self.attention = AttentionPooling(size, device=device)
         return nn.Linear(
             2 * size if self.pooling == "mean_max" else size, n_outputs, device=device
         )
@@ -603,6 +655,15 @@ class SequenceNetwork(_EncoderNetwork):
     def forward(self, X: torch.Tensor, lengths: torch.Tensor, **chars) -> torch.Tensor:
         h, lengths = self.encoder(X, lengths, **chars)
         return self.head(self._pool(h, lengths))
+
+    def attention_weights(
+        self, X: torch.Tensor, lengths: torch.Tensor, **chars
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The attention pooling's ``(n, t')`` weights over the encoder's steps, and
+        the encoder's lengths (``t'`` steps: fewer than the input's after a strided
+        front end)."""
+        h, lengths = self.encoder(X, lengths, **chars)
+        return self.attention(h, lengths)[1], lengths
 
     def _pool(self, h: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         nonempty = (lengths > 0).unsqueeze(1)
@@ -615,4 +676,6 @@ class SequenceNetwork(_EncoderNetwork):
             parts.append(torch.where(nonempty, masked.amax(dim=1), 0.0))
         if self.pooling == "last":
             parts.append(self.encoder.final_states(h, lengths))
+        if self.pooling == "attention":
+            parts.append(self.attention(h, lengths)[0])
         return parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)

@@ -557,16 +557,23 @@ def _tick_positions(n, max_ticks):
 
 
 class AttentionDisplay:
-    """Attention alignment visualization of a sequence-to-sequence model.
+    """Attention visualization: a sequence-to-sequence alignment, or the steps a
+    classifier's or regressor's attention pooling rests on.
 
     Draws the attention weights of one output sequence over its input sequence as
     a heat map: one row per output symbol (top to bottom), one column per input
     symbol or step (left to right), each cell the weight the decoder gave that
     input step when it produced that output symbol. A model that learned to align
-    (a transliteration, a reversal) shows a sharp path through the matrix.
+    (a transliteration, a reversal) shows a sharp path through the matrix. For an
+    :class:`RNNClassifier` or :class:`RNNRegressor` fitted with
+    ``pooling="attention"``, the matrix has one row, labelled with the
+    prediction: the weight of each input step (token) in the pooled vector.
 
     It is recommended to use :meth:`AttentionDisplay.from_estimator` to create a
-    display from a fitted :class:`RNNSeq2Seq`. All parameters are stored as
+    display from a fitted :class:`RNNSeq2Seq`, or from a fitted classifier or
+    regressor with attention pooling (or a pipeline ending with one, such as
+    ``make_pipeline(SequenceVectorizer(), RNNClassifier(pooling="attention"))``,
+    whose steps are then labelled with the tokens). All parameters are stored as
     attributes. Plotting requires matplotlib (``pip install matplotlib``, or
     ``pip install "sklearn-rnn[plot]"``).
 
@@ -833,27 +840,35 @@ class AttentionDisplay:
         im_kw=None,
         text_kw=None,
     ):
-        """Plot the attention of a fitted sequence-to-sequence model on one input.
+        """Plot the attention of a fitted model on one input.
 
         Computes the attention weights with the estimator's
         ``attention_weights`` and labels the matrix with the symbols of ``x``
-        and of the output.
+        and of the output (for attention pooling: one row, labelled with the
+        prediction).
 
         Parameters
         ----------
         estimator : estimator instance
             A fitted :class:`RNNSeq2Seq` with attention (not
-            ``attention="none"``).
+            ``attention="none"``), or a fitted :class:`RNNClassifier` or
+            :class:`RNNRegressor` with ``pooling="attention"``, or a
+            :class:`~sklearn.pipeline.Pipeline` ending with one of these two
+            (after a :class:`SequenceVectorizer`, ``x`` is a raw string and the
+            steps are labelled with its tokens).
 
         x : str, list of str, or array-like
             ONE input sequence (not a list of them), in a form the estimator
-            was fitted on: a string (split by the estimator's ``input_unit``), a
-            list of symbols, or a numeric or token-id array of shape
-            ``(n_timesteps,)`` or ``(n_timesteps, n_channels)``.
+            was fitted on: a string (split by the estimator's ``input_unit``, or
+            tokenized by the pipeline's vectorizer), a list of symbols, or a
+            numeric or token-id array of shape ``(n_timesteps,)`` or
+            ``(n_timesteps, n_channels)``.
 
         y : str or list of symbols, default=None
             The output sequence to align to ``x`` (fed to the decoder as in
-            training). If ``None``, the model's prediction for ``x``.
+            training). If ``None``, the model's prediction for ``x``. Only for
+            sequence-to-sequence models: attention pooling has no output to
+            align (passing ``y`` raises).
 
         ax : matplotlib Axes, default=None
             Axes to draw the matrix on. If ``None``, a new figure and axes are
@@ -911,10 +926,34 @@ class AttentionDisplay:
             If the estimator has no ``attention_weights`` method.
         """
         _check_matplotlib(f"{cls.__name__}.from_estimator")
+        pooled = _attention_pooling(estimator, x)
+        if pooled is not None:
+            if y is not None:
+                raise ValueError(
+                    "y is the output sequence a sequence-to-sequence model aligns "
+                    f"to x; {type(estimator).__name__} pools its attention into "
+                    "one prediction, so there is nothing to align. Pass y=None."
+                )
+            weights, input_symbols, output_symbols = pooled
+            return cls(
+                weights, input_symbols=input_symbols, output_symbols=output_symbols
+            ).plot(
+                ax=ax,
+                cmap=cmap,
+                colorbar=colorbar,
+                title=title,
+                include_values=include_values,
+                values_format=values_format,
+                xticks_rotation=xticks_rotation,
+                max_ticks=max_ticks,
+                im_kw=im_kw,
+                text_kw=text_kw,
+            )
         if not callable(getattr(estimator, "attention_weights", None)):
             raise TypeError(
-                f"{cls.__name__}.from_estimator needs a sequence-to-sequence model "
-                "with an `attention_weights` method (a fitted RNNSeq2Seq); "
+                f"{cls.__name__}.from_estimator needs a model with attention: a "
+                "fitted RNNSeq2Seq, or an RNNClassifier or RNNRegressor (or a "
+                "Pipeline ending with one) fitted with pooling='attention'; "
                 f"{type(estimator).__name__} has none."
             )
         # The units the estimator was fitted with (its parameters may have changed).
@@ -1025,6 +1064,48 @@ def _label_axis(axis, symbols, max_ticks, locator_class):
 
 def _is_symbol_sequence(items):
     return len(items) > 0 and all(isinstance(s, str) for s in items)
+
+
+def _attention_pooling(estimator, x):
+    """The attention pooling of a classifier or regressor (or a pipeline ending with
+    one) on ONE input ``x``, as ``(weights of shape (1, n_steps), input symbols,
+    output symbols)``; None when ``estimator`` is no such model."""
+    from ._estimators import RNNClassifier, RNNRegressor
+    from ._text import SequenceVectorizer
+
+    steps = estimator.steps if isinstance(estimator, Pipeline) else []
+    final = steps[-1][1] if steps else estimator
+    if not isinstance(final, (RNNClassifier, RNNRegressor)):
+        return None
+    first = steps[0][1] if steps else None
+    if isinstance(first, SequenceVectorizer) and isinstance(x, str):
+        # Text through the pipeline: the steps are the tokens the network saw
+        # (after the vectorizer's truncation; unknown ones shown as <unk>).
+        X = Pipeline(steps[:-1]).transform([x])
+        check_is_fitted(first)
+        names = {i: token for token, i in first.vocabulary_.items()}
+        ids = [int(i) for i in np.asarray(X)[0] if i != 0]
+        input_symbols = [names.get(i, "<unk>") for i in ids]
+        if not ids:
+            raise ValueError(
+                f"x has no token the vectorizer keeps ({x!r}): there is no step "
+                "to plot."
+            )
+    else:
+        X, input_symbols = _one_input(x, getattr(final, "input_unit", "char"))
+        if steps:
+            X = Pipeline(steps[:-1]).transform(X)
+    weights = np.asarray(final.attention_weights(X)[0], dtype=float)[None, :]
+    if input_symbols is not None and len(input_symbols) != weights.shape[1]:
+        input_symbols = None  # a strided front end read fewer steps
+    prediction = final.predict(X)[0]
+    if isinstance(final, RNNClassifier):
+        output_symbols = [
+            prediction.item() if hasattr(prediction, "item") else prediction
+        ]
+    else:
+        output_symbols = [f"{v:.4g}" for v in np.ravel(prediction)][:1]
+    return weights, input_symbols, output_symbols
 
 
 def _one_input(x, input_unit):

@@ -969,9 +969,11 @@ def build_net(
 
 
 def _inference_outputs(
-    net: NeuralNet, sequences: Sequences, batch_size: int
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """``(index, outputs)`` of each prediction batch, the outputs as float32 numpy.
+    net: NeuralNet, sequences: Sequences, batch_size: int, method: str = "forward"
+) -> Iterator[tuple[np.ndarray, np.ndarray | tuple[np.ndarray, ...]]]:
+    """``(index, outputs)`` of each prediction batch, the outputs as numpy (float32
+    for floating-point outputs): those of the module's ``method``, a tensor or a
+    tuple of tensors.
 
     Batches are length-sorted and padded to whole row blocks (see
     :data:`~sklearn_rnn._data.ROW_BLOCK`), so each row's output is independent of the
@@ -980,12 +982,20 @@ def _inference_outputs(
     # What skorch's evaluation_step does (evaluation mode, no autograd, the module on
     # the batch), without its per-batch checks and conversions.
     net._set_training(False)
-    module, device = net.module_, net.device
+    call, device = getattr(net.module_, method), net.device
+
+    def rows(t: torch.Tensor, n: int) -> np.ndarray:
+        t = t[:n].cpu()
+        return (t.float() if t.is_floating_point() else t).numpy()
+
     for index, n_rows in inference_batches(sequences.lengths, batch_size):
         batch = sequences.batch(index, n_rows=n_rows)
         with torch.no_grad():
-            result = module(**{key: t.to(device) for key, t in batch.items()})
-        yield index, result[: len(index)].float().cpu().numpy()
+            result = call(**{key: t.to(device) for key, t in batch.items()})
+        if isinstance(result, tuple):
+            yield index, tuple(rows(t, len(index)) for t in result)
+        else:
+            yield index, rows(result, len(index))
 
 
 def predict_raw(net: NeuralNet, sequences: Sequences, batch_size: int) -> np.ndarray:
@@ -995,6 +1005,21 @@ def predict_raw(net: NeuralNet, sequences: Sequences, batch_size: int) -> np.nda
         if out is None:
             out = np.empty((len(sequences), result.shape[1]), dtype=np.float64)
         out[index] = result
+    return out
+
+
+def predict_attention(
+    net: NeuralNet, sequences: Sequences, batch_size: int
+) -> list[np.ndarray]:
+    """The attention pooling's weights of every sequence over its encoder steps: one
+    float64 array per sequence (summing to 1; empty for an empty sequence), in input
+    order."""
+    out = [None] * len(sequences)
+    for index, (weights, lengths) in _inference_outputs(
+        net, sequences, batch_size, method="attention_weights"
+    ):
+        for row, i in enumerate(index.tolist()):
+            out[i] = weights[row, : int(lengths[row])].astype(np.float64)
     return out
 
 

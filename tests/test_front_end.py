@@ -43,7 +43,7 @@ FAST = dict(hidden_size=8, max_iter=3, random_state=0, device="cpu")
 # A small front end; the first kernel is even, so "same" padding is asymmetric.
 CONV = dict(front_end="conv", conv_filters=(8, 8), conv_kernel_sizes=(4, 3))
 CELLS = ["lstm", "gru", "rnn_tanh", "rnn_relu"]
-POOLINGS = ["last", "mean", "max", "mean_max"]
+POOLINGS = ["last", "mean", "max", "mean_max", "attention"]
 SCALINGS = ["both", "series", "dataset", "none"]
 
 

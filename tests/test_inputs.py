@@ -17,7 +17,7 @@ from sklearn_rnn import RNNClassifier, RNNRegressor, SequenceScaler
 # device="cpu": the exact-equality checks rely on CPU kernels (see _data.ROW_BLOCK).
 FAST = dict(hidden_size=8, max_iter=3, random_state=0, device="cpu")
 CELLS = ["lstm", "gru", "rnn_tanh", "rnn_relu"]
-POOLINGS = ["last", "mean", "max"]
+POOLINGS = ["last", "mean", "max", "attention"]
 
 
 @pytest.fixture(scope="module")
