@@ -951,10 +951,11 @@ class AttentionDisplay:
             )
         if not callable(getattr(estimator, "attention_weights", None)):
             raise TypeError(
-                f"{cls.__name__}.from_estimator needs a model with attention: a "
-                "fitted RNNSeq2Seq, or an RNNClassifier or RNNRegressor (or a "
-                "Pipeline ending with one) fitted with pooling='attention'; "
-                f"{type(estimator).__name__} has none."
+                f"{cls.__name__}.from_estimator needs a model with attention "
+                "(an `attention_weights` method): a fitted RNNSeq2Seq, or an "
+                "RNNClassifier or RNNRegressor (or a Pipeline ending with one) "
+                f"fitted with pooling='attention'; {type(estimator).__name__} has "
+                "none."
             )
         # The units the estimator was fitted with (its parameters may have changed).
         input_unit = getattr(estimator, "_input_unit", None) or getattr(
