@@ -37,7 +37,7 @@ DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "text"
 def load_sentences(folder: Path) -> tuple[list[str], np.ndarray]:
     """The ``sentence<TAB>label`` lines of every file of ``uci_sentiment``."""
     texts, labels = [], []
-    for path in sorted((folder / "uci_sentiment").glob("*.txt")):
+    for path in sorted((folder / "uci_sentiment").glob("*_labelled.txt")):
         for line in path.read_text(encoding="utf-8").split("\n"):
             if "\t" in line:
                 text, label = line.rsplit("\t", 1)
