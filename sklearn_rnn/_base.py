@@ -267,6 +267,11 @@ class BaseRNN(BaseEstimator):
     def _validation_score(self, raw: np.ndarray, y_train: np.ndarray) -> float:
         """Accuracy or R^2 of raw network outputs against encoded targets."""
 
+    def _validation_callback(self):
+        """The callback that records ``valid_score`` every epoch: by default
+        :meth:`_validation_score` of the validation outputs."""
+        return ValidationScore(self._validation_score)
+
     @abstractmethod
     def _constant_loss(self, y_fit, w_fit, y_eval, w_eval) -> float:
         """The training loss on ``(y_eval, w_eval)`` of the best constant prediction
@@ -483,7 +488,7 @@ class BaseRNN(BaseEstimator):
             monitored = data.take(valid_idx)
             data = data.take(train_idx)
         if monitored is not data:
-            validation = ValidationScore(self._validation_score)
+            validation = self._validation_callback()
             train_split = predefined_split(monitored)
         baseline = self._constant_loss(
             _numpy(data.y),

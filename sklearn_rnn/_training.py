@@ -156,7 +156,9 @@ class BatchLoader:
     """Iterates over a :class:`SequenceDataset` one whole batch at a time.
 
     Used by skorch as ``iterator_train``: skorch builds one per epoch, so a shared
-    ``rng`` gives every epoch a fresh, seeded shuffle.
+    ``rng`` gives every epoch a fresh, seeded shuffle. A data set that cuts its own
+    batches (a ``batches()`` method, e.g. the language model's stream, read in
+    order) is iterated as it says.
     """
 
     def __init__(
@@ -175,6 +177,10 @@ class BatchLoader:
         return -(-len(self.dataset) // self.batch_size)
 
     def __iter__(self) -> Iterator:
+        own_batches = getattr(self.dataset, "batches", None)
+        if own_batches is not None:
+            yield from own_batches()
+            return
         for index in training_batches(
             self.dataset.sequences.lengths,
             self.batch_size,
