@@ -16,6 +16,7 @@ from ._export import (
     register_skl2onnx_converters,
     save_weights,
 )
+from ._language_model import RNNLanguageModel
 from ._metrics import (
     exact_match_score,
     make_step_scorer,
@@ -32,6 +33,7 @@ from ._text import SequenceVectorizer
 __all__ = [
     "AttentionDisplay",
     "RNNClassifier",
+    "RNNLanguageModel",
     "RNNRegressor",
     "RNNSeq2Seq",
     "RNNTagger",

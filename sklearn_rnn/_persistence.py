@@ -24,6 +24,7 @@ from skorch.dataset import Dataset
 from skorch.exceptions import DeviceWarning
 from skorch.history import History
 
+from ._lm_network import LanguageModelNetwork
 from ._network import SequenceNetwork, StepNetwork
 from ._training import OPTIMIZERS, BatchLoader, SequenceNet
 from ._warnings import warn
@@ -77,6 +78,7 @@ _CLASSES = {
         SequenceNet,
         SequenceNetwork,
         StepNetwork,
+        LanguageModelNetwork,
         BatchLoader,
         Dataset,
         *OPTIMIZERS.values(),
