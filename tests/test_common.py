@@ -1,9 +1,26 @@
 """scikit-learn's estimator checks on several configurations of every estimator."""
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
+import warnings
+
+import pytest
+from sklearn.exceptions import SkipTestWarning
+from sklearn.utils.estimator_checks import (
+    check_do_not_raise_errors_in_init_or_set_params,
+    check_estimator_repr,
+    check_estimator_tags_renamed,
+    check_estimators_unfitted,
+    check_get_params_invariance,
+    check_mixin_order,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+    check_valid_tag_types,
+    parametrize_with_checks,
+)
 
 from sklearn_rnn import (
     RNNClassifier,
+    RNNLanguageModel,
     RNNRegressor,
     RNNSeq2Seq,
     RNNTagger,
@@ -54,6 +71,8 @@ ESTIMATORS = [
     SequenceScaler(per_series=True),
     RNNTagger(**_FAST),
     RNNSeq2Seq(**_FAST),
+    # Text only: scikit-learn's data checks do not apply (see below).
+    RNNLanguageModel(**_FAST),
 ]
 
 #: The checks that fit RNNTagger or RNNSeq2Seq on scikit-learn's data: each passes
@@ -125,6 +144,43 @@ def expected_failed_checks(estimator):
     return {}
 
 
-@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
+with warnings.catch_warnings():
+    # RNNLanguageModel declares that it reads text only (input tags: string, no 2D
+    # array), so scikit-learn yields no check on data for it (with a
+    # SkipTestWarning) but check_estimator_cloneable; its checks that need no
+    # data run in test_language_model_api_checks.
+    warnings.filterwarnings(
+        "ignore", "Can't test estimator RNNLanguageModel", SkipTestWarning
+    )
+    _parametrize = parametrize_with_checks(
+        ESTIMATORS, expected_failed_checks=expected_failed_checks
+    )
+
+
+@_parametrize
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+#: scikit-learn's API checks that need no data (the others fit on numeric
+#: arrays, which a language model does not read; tests/test_language_model.py
+#: tests the same properties on text: idempotent and reproducible fits, order
+#: invariance, pickling, unchanged input and parameters, only fitted attributes
+#: set by fit).
+_NO_DATA_CHECKS = (
+    check_no_attributes_set_in_init,
+    check_estimator_repr,
+    check_estimator_tags_renamed,
+    check_valid_tag_types,
+    check_parameters_default_constructible,
+    check_get_params_invariance,
+    check_set_params,
+    check_do_not_raise_errors_in_init_or_set_params,
+    check_estimators_unfitted,
+    check_mixin_order,
+)
+
+
+@pytest.mark.parametrize("check", _NO_DATA_CHECKS, ids=lambda c: c.__name__)
+def test_language_model_api_checks(check):
+    check("RNNLanguageModel", RNNLanguageModel(**_FAST))
