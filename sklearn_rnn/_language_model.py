@@ -269,12 +269,12 @@ class RNNLanguageModel(BaseRNN):
     Examples
     --------
     >>> from sklearn_rnn import RNNLanguageModel
-    >>> texts = ["abcabcabc", "bcabca", "cabcab"] * 10
-    >>> model = RNNLanguageModel(hidden_size=32, max_iter=30, random_state=0)
+    >>> texts = ["the cat sat", "the dog sat", "a cat ran"] * 20
+    >>> model = RNNLanguageModel(hidden_size=32, bptt=20, max_iter=60, random_state=0)
     >>> model = model.fit(texts)
-    >>> model.sample("ab", temperature=0, max_length=7)
-    ['abcabcabc']
-    >>> bool(model.perplexity(["abcabc"]) < 1.5)
+    >>> model.sample("the c", temperature=0)
+    ['the cat sat']
+    >>> bool(model.perplexity(["the dog sat"]) < model.perplexity(["tac eht tas"]))
     True
 """
     )
@@ -784,7 +784,7 @@ class RNNLanguageModel(BaseRNN):
             (the end symbol not included): strings joined as the unit reads them
             (no separator between characters, a space between words), or lists
             of tokens for a model fitted on token lists. The unknown symbol is
-            written ``"<unk>"``.
+            never drawn (the others share its probability).
         """
         check_is_fitted(self)
         validate_parameter_constraints(
@@ -844,6 +844,7 @@ class RNNLanguageModel(BaseRNN):
             for _ in range(max_length):
                 h, state = module.run(X, state)
                 logits = module.logits(h[:, -1]).float().cpu()
+                logits[:, OOV_ID] = float("-inf")  # never drawn
                 step = _choose(logits, temperature, top_k, generator)
                 step = torch.where(ended, end, step)
                 drawn = torch.cat([drawn, step[:, None]], dim=1)

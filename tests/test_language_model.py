@@ -399,8 +399,10 @@ def test_min_frequency_and_max_vocabulary_make_rare_symbols_unknown():
     model = RNNLanguageModel(min_frequency=4, **FAST).fit(X)
     assert set(model.vocabulary_) == {"a", "b"}
     assert RNNLanguageModel(max_vocabulary=1, **FAST).fit(X).vocabulary_ == {"a": 2}
-    # Unknown symbols are predicted (and scored) as the unknown symbol.
+    # Unknown symbols are predicted (and scored) as the unknown symbol, which
+    # sampling never draws.
     assert np.isfinite(model.score(["abcz"]))
+    assert set("".join(model.sample(n_samples=20, random_state=0))) <= {"a", "b"}
     with pytest.raises(ValueError, match="min_frequency=100"):
         RNNLanguageModel(min_frequency=100, **FAST).fit(X)
 
@@ -608,3 +610,16 @@ def test_a_vectorizer_is_what_tokenizes():
         "world",
         "!",
     ]
+
+
+def test_fit_sets_fitted_attributes_only_and_keeps_the_parameters():
+    X = ["hello there", "general kenobi"] * 3
+    model = RNNLanguageModel(**FAST)
+    params = copy.deepcopy(model.get_params())
+    before = set(vars(model))
+    model.fit(X)
+    public = {k for k in set(vars(model)) - before if not k.startswith("_")}
+    assert public and all(k.endswith("_") for k in public)
+    assert model.get_params() == params
+    first = model.score(X)
+    assert model.fit(X).score(X) == first  # a refit starts afresh, the same
