@@ -29,6 +29,7 @@ from ._scaler import SequenceScaler
 from ._seq2seq import RNNSeq2Seq
 from ._tagger import RNNTagger
 from ._text import SequenceVectorizer
+from ._word_vectors import WordVectorCoverage, align_word_vectors, load_word_vectors
 
 __all__ = [
     "AttentionDisplay",
@@ -40,6 +41,8 @@ __all__ = [
     "SequenceScaler",
     "SequenceVectorizer",
     "TrainingCurveDisplay",
+    "WordVectorCoverage",
+    "align_word_vectors",
     "exact_match_score",
     "export_onnx",
     "fit_data_parallel",
@@ -50,6 +53,7 @@ __all__ = [
     "load_ts",
     "load_ucr_uea",
     "load_weights",
+    "load_word_vectors",
     "make_step_scorer",
     "register_skl2onnx_converters",
     "save_weights",

@@ -152,6 +152,8 @@ class BaseRNN(BaseEstimator):
         ],
         "input_scaling": [StrOptions(set(INPUT_SCALINGS))],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "embedding_init": ["array-like", None],
+        "freeze_embedding": ["boolean"],
         "input_type": [StrOptions(set(INPUT_TYPES))],
         "channels_first": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -332,6 +334,25 @@ class BaseRNN(BaseEstimator):
             if seqs.kind == "tokens":
                 self.vocab_size_ = max(int(seqs.values.max(initial=0)) + 1, OOV_ID + 1)
                 _check_ids_are_dense(seqs, self.vocab_size_)
+            init = self._embedding_table()
+            if init is not None:
+                if seqs.kind != "tokens":
+                    raise ValueError(
+                        "embedding_init is an embedding table of token ids, but X "
+                        "is numeric. Pass token ids (e.g. from SequenceVectorizer), "
+                        "or embedding_init=None."
+                    )
+                if len(init) < self.vocab_size_:
+                    raise ValueError(
+                        f"X holds token ids up to {self.vocab_size_ - 1}, but "
+                        f"embedding_init has {len(init)} rows (one per id, from "
+                        "0). Build it from the vocabulary that makes the ids "
+                        "(align_word_vectors(vectorizer, vectors)), and give the "
+                        "vectorizer that fixed vocabulary."
+                    )
+                # Every row is kept: ids the training data lacks (words of the
+                # vocabulary seen only later) keep their pretrained vector.
+                self.vocab_size_ = len(init)
             return seqs
 
         if (
@@ -362,6 +383,29 @@ class BaseRNN(BaseEstimator):
                     seqs.table_width,
                 )
         return seqs
+
+    def _embedding_table(self) -> np.ndarray | None:
+        """``embedding_init`` validated as a finite 2D float32 table (None when
+        not given; estimators without the parameter have none)."""
+        init = getattr(self, "embedding_init", None)
+        if init is None:
+            return None
+        try:
+            table = np.asarray(init, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise TypeError(
+                "embedding_init must be a 2D array of numbers (one row per token "
+                f"id); got {type(init).__name__}."
+            ) from None
+        if table.ndim != 2 or table.shape[0] < OOV_ID + 1 or table.shape[1] < 1:
+            raise ValueError(
+                "embedding_init must be a 2D array of shape (n_ids, dimension) with "
+                f"at least 2 rows (padding and the unknown id); got shape "
+                f"{table.shape}."
+            )
+        if not np.isfinite(table).all():
+            raise ValueError("embedding_init holds NaN or infinite values.")
+        return table
 
     def _check_n_samples(self, seqs: Sequences, y, names=("X", "y")) -> None:
         n_y = len(y)
@@ -538,6 +582,8 @@ class BaseRNN(BaseEstimator):
             "mixed_precision": self.mixed_precision,
             "seed": seed,
             "data_parallel": parallel,
+            # Pretrained vectors, copied into a new network's embedding.
+            "embedding_init": self._embedding_table() if first else None,
         }
         module_kwargs = self._module_kwargs(n_outputs, architecture)
         # What a continuation must not change: the module and the front end choice.
@@ -593,6 +639,7 @@ class BaseRNN(BaseEstimator):
                 batch_size=batch_size,
                 verbose=self.verbose,
                 data_parallel=None,
+                embedding_init=None,  # (the weights hold it: not stored twice)
             )
         history = self.net_.history
         if history and "train_loss" not in history[-1]:
@@ -753,11 +800,11 @@ class BaseRNN(BaseEstimator):
         )
 
     def _module_kwargs(self, n_outputs: int, architecture: dict) -> dict:
-        return {
+        kwargs = {
             "n_outputs": n_outputs,
             "n_channels": self._n_channels,
             "vocab_size": self.vocab_size_ if self.input_type_ == "tokens" else None,
-            "embedding_dim": self.embedding_dim,
+            "embedding_dim": self._embedding_dim(),
             "cell": self.cell,
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,
@@ -765,6 +812,16 @@ class BaseRNN(BaseEstimator):
             "dropout": self.dropout,
             **{k: v for k, v in architecture.items() if k != "front_end"},
         }
+        if getattr(self, "freeze_embedding", False) and self.input_type_ == "tokens":
+            kwargs["freeze_embedding"] = True
+        return kwargs
+
+    def _embedding_dim(self) -> int:
+        """The width of the token embedding: ``embedding_init``'s, when given."""
+        init = getattr(self, "embedding_init", None)
+        if init is not None and self.input_type_ == "tokens":
+            return int(np.shape(init)[1])
+        return self.embedding_dim
 
     def _optimizer_kwargs(self) -> dict:
         kwargs = {"lr": self.lr, "weight_decay": self.weight_decay}

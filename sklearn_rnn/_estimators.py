@@ -176,7 +176,21 @@ _PARAMETERS_DOC = """
         network sees the shape of each series and its level. ``"none"``: as given.
 
     embedding_dim : int, default=64
-        Size of the learned embedding of token ids (token input only).
+        Size of the learned embedding of token ids (token input only; with
+        ``embedding_init``, its width instead).
+
+    embedding_init : array-like of shape (n_ids, dimension), default=None
+        Initial embedding table of token ids, row ``i`` the vector of id ``i``:
+        pretrained word vectors aligned to the vectorizer's vocabulary, as
+        :func:`align_word_vectors` makes them (token input only). Every row is
+        kept, also those of ids the training data lacks, so a word seen only at
+        prediction keeps its pretrained vector; give the vectorizer the same
+        fixed vocabulary (``SequenceVectorizer(vocabulary=...)``) so that the
+        ids match in every fit of a search.
+
+    freeze_embedding : bool, default=False
+        Keep the token embedding as initialized (no gradient, no update):
+        ``embedding_init`` used as fixed features. ``False`` fine-tunes it.
 
     input_type : {"auto", "numeric", "tokens"}, default="auto"
         How to read ``X``. ``"numeric"``: values of a series. ``"tokens"``: integer
@@ -509,6 +523,8 @@ class RNNClassifier(_AttentionPooling, ClassifierMixin, BaseRNN):
         conv_stride: int | str = "auto",
         input_scaling: str = "both",
         embedding_dim: int = 64,
+        embedding_init=None,
+        freeze_embedding: bool = False,
         input_type: str = "auto",
         channels_first: bool = False,
         max_iter: int | str = "auto",
@@ -568,6 +584,8 @@ class RNNClassifier(_AttentionPooling, ClassifierMixin, BaseRNN):
             n_jobs=n_jobs,
             verbose=verbose,
         )
+        self.embedding_init = embedding_init
+        self.freeze_embedding = freeze_embedding
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
 
@@ -760,6 +778,83 @@ class RNNRegressor(_AttentionPooling, RegressorMixin, BaseRNN):
     True
 """
     )
+
+    def __init__(
+        self,
+        *,
+        cell: str = "gru",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
+        pooling: str = "auto",
+        front_end: str = "auto",
+        conv_filters: tuple = (64, 128),
+        conv_kernel_sizes: tuple = (8, 5),
+        conv_stride: int | str = "auto",
+        input_scaling: str = "both",
+        embedding_dim: int = 64,
+        embedding_init=None,
+        freeze_embedding: bool = False,
+        input_type: str = "auto",
+        channels_first: bool = False,
+        max_iter: int | str = "auto",
+        batch_size: int | str = "auto",
+        lr: float = 3e-3,
+        optimizer: str = "adam",
+        weight_decay: float = 0.0,
+        momentum: float = 0.9,
+        clip_grad_norm: float | None = 5.0,
+        lr_schedule: str = "cosine",
+        early_stopping: bool | str = "auto",
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        warm_start: bool = False,
+        callbacks: list | None = None,
+        mixed_precision: bool = False,
+        random_state=None,
+        device: str = "auto",
+        n_jobs: int | None = None,
+        verbose: int = 0,
+    ):
+        super().__init__(
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            dropout=dropout,
+            pooling=pooling,
+            front_end=front_end,
+            conv_filters=conv_filters,
+            conv_kernel_sizes=conv_kernel_sizes,
+            conv_stride=conv_stride,
+            input_scaling=input_scaling,
+            embedding_dim=embedding_dim,
+            input_type=input_type,
+            channels_first=channels_first,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            lr=lr,
+            optimizer=optimizer,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            clip_grad_norm=clip_grad_norm,
+            lr_schedule=lr_schedule,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            warm_start=warm_start,
+            callbacks=callbacks,
+            mixed_precision=mixed_precision,
+            random_state=random_state,
+            device=device,
+            n_jobs=n_jobs,
+            verbose=verbose,
+        )
+        self.embedding_init = embedding_init
+        self.freeze_embedding = freeze_embedding
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(

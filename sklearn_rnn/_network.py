@@ -433,6 +433,7 @@ class SequenceEncoder(nn.Module):
         char_hidden_size: int = 32,
         word_counts: Sequence[float] | None = None,
         word_dropout: float = 0.0,
+        freeze_embedding: bool = False,
         device: str | None = None,
     ):
         super().__init__()
@@ -448,6 +449,9 @@ class SequenceEncoder(nn.Module):
             self.embedding = nn.Embedding(
                 vocab_size, embedding_dim, padding_idx=0, device=device
             )
+            # A frozen embedding (pretrained vectors kept as they are) is no
+            # parameter of training: it gets no gradient and no optimizer step.
+            self.embedding.weight.requires_grad_(not freeze_embedding)
             self.scaling = None
             input_size = embedding_dim
             if n_chars is not None:

@@ -429,6 +429,7 @@ class SequenceNet(NeuralNet):
         mixed_precision=False,
         seed=None,
         data_parallel=None,
+        embedding_init=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -436,6 +437,18 @@ class SequenceNet(NeuralNet):
         self.mixed_precision = mixed_precision
         self.seed = seed
         self.data_parallel = data_parallel
+        self.embedding_init = embedding_init
+
+    def initialize_module(self):
+        """skorch's, then the first rows of the token embedding set to
+        ``embedding_init`` (pretrained vectors), when given."""
+        super().initialize_module()
+        if self.embedding_init is not None:
+            weight = self.module_.encoder.embedding.weight
+            init = torch.as_tensor(self.embedding_init, dtype=weight.dtype)
+            with torch.no_grad():
+                weight[: len(init)] = init.to(weight.device)
+        return self
 
     def get_default_callbacks(self):
         # skorch's PrintLog colours the best values with ANSI codes even in a file.
