@@ -28,6 +28,7 @@ from ._estimators import _PARAMETERS_END_DOC
 from ._lm_data import SentenceDataset, StreamDataset, Texts
 from ._lm_network import LanguageModelNetwork
 from ._text import OOV_TOKEN, SequenceVectorizer
+from ._warnings import warn
 
 __all__ = ["RNNLanguageModel"]
 
@@ -39,6 +40,10 @@ WORD_PATTERN = r"(?u)\b\w+\b|[^\w\s]"
 
 #: ``batch_size="auto"`` in stream mode: this many parallel rows.
 _AUTO_STREAM_ROWS = 32
+
+#: ``mode="sentence"`` warns when a text is longer than this many steps (it is
+#: back-propagated through whole).
+_LONG_SENTENCE = 10_000
 
 #: Scoring runs the recurrent layers over at most this many steps at a time,
 #: carrying the state (a text of any length takes bounded memory) ...
@@ -537,6 +542,15 @@ class RNNLanguageModel(BaseRNN):
 
     def _dataset(self, texts: Texts, y, weights):
         if self.mode == "sentence":
+            longest = int(texts.lengths.max(initial=0))
+            if longest > _LONG_SENTENCE:
+                warn(
+                    f"mode='sentence' back-propagates through every text whole, "
+                    f"and one has {longest - 1:,} symbols: training needs memory "
+                    "and time for all of its steps at once. mode='stream' reads "
+                    "long texts in windows of bptt steps.",
+                    UserWarning,
+                )
             return SentenceDataset(texts)
         if data_parallel.active() is not None:
             raise ValueError(

@@ -462,6 +462,12 @@ def test_errors_name_the_argument_and_the_fix(abc):
         abc.score([["a", "b"]])
 
 
+def test_sentence_mode_warns_about_a_very_long_text(monkeypatch):
+    monkeypatch.setattr(language_model, "_LONG_SENTENCE", 20)
+    with pytest.warns(UserWarning, match="mode='stream' reads long texts"):
+        RNNLanguageModel(mode="sentence", **FAST).fit(["ab" * 11])
+
+
 def test_inputs_are_not_changed():
     X = ["abc", "de f"]
     array = np.array(["abc", "de f"], dtype=object)
