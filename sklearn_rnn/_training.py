@@ -1001,7 +1001,9 @@ def _inference_outputs(
     # What skorch's evaluation_step does (evaluation mode, no autograd, the module on
     # the batch), without its per-batch checks and conversions.
     net._set_training(False)
-    call, device = getattr(net.module_, method), net.device
+    module, device = net.module_, net.device
+    # The module itself for its forward pass (so that its hooks run).
+    call = module if method == "forward" else getattr(module, method)
 
     def rows(t: torch.Tensor, n: int) -> np.ndarray:
         t = t[:n].cpu()
