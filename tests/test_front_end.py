@@ -722,7 +722,7 @@ def test_empty_conv_filters_are_fine_without_a_front_end():
         ({"conv_stride": 1.5}, "conv_stride"),
         ({"conv_stride": "fast"}, "conv_stride"),
         ({"conv_filters": 8}, "conv_filters"),
-        ({"pooling": "attention"}, "pooling"),
+        ({"pooling": "sum"}, "pooling"),
         ({"batch_size": "big"}, "batch_size"),
         ({"batch_size": 0}, "batch_size"),
         ({"max_iter": "forever"}, "max_iter"),
