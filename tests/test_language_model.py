@@ -629,3 +629,19 @@ def test_fit_sets_fitted_attributes_only_and_keeps_the_parameters():
     assert model.get_params() == params
     first = model.score(X)
     assert model.fit(X).score(X) == first  # a refit starts afresh, the same
+
+
+def test_skops_round_trip_trusts_only_the_estimator_and_its_tokenizer(words):
+    sio = pytest.importorskip("skops.io")
+    chars = RNNLanguageModel(**FAST).fit(["abc", "cab"])
+    for model, texts in [(words, WORDS), (chars, ["abc", "bca"])]:
+        data = sio.dumps(model)
+        untrusted = sio.get_untrusted_types(data=data)
+        assert set(untrusted) <= {
+            "sklearn_rnn._language_model.RNNLanguageModel",
+            "sklearn_rnn._language_model._characters",
+            "sklearn_rnn._text.SequenceVectorizer",
+        }
+        loaded = sio.loads(data, trusted=untrusted)
+        assert loaded.score(texts) == model.score(texts)
+        assert loaded.sample(random_state=0) == model.sample(random_state=0)
