@@ -557,8 +557,7 @@ def _tick_positions(n, max_ticks):
 
 
 class AttentionDisplay:
-    """Attention visualization: a sequence-to-sequence alignment, or the steps a
-    classifier's or regressor's attention pooling rests on.
+    """Attention visualization: a seq2seq alignment or an attention pooling.
 
     Draws the attention weights of one output sequence over its input sequence as
     a heat map: one row per output symbol (top to bottom), one column per input

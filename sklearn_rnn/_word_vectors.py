@@ -105,7 +105,9 @@ def load_word_vectors(
 class WordVectorCoverage:
     """How much of a vocabulary pretrained vectors cover.
 
-    Attributes
+    Made by :func:`align_word_vectors`; ``str()`` says it in a sentence.
+
+    Parameters
     ----------
     n_tokens : int
         Tokens of the vocabulary (padding and the unknown id not counted).
@@ -116,6 +118,17 @@ class WordVectorCoverage:
     missing : list of str
         Up to 20 tokens without a vector, in id order (the most frequent first,
         for a vocabulary ordered by frequency).
+
+    Attributes
+    ----------
+    coverage : float
+        The share of the vocabulary's tokens that have a vector.
+
+    Examples
+    --------
+    >>> from sklearn_rnn import WordVectorCoverage
+    >>> str(WordVectorCoverage(n_tokens=4, n_found=3, n_found_lowercase=1))
+    '3 of 4 tokens have a vector (75.0%; 1 lowercased)'
     """
 
     n_tokens: int
@@ -188,7 +201,7 @@ def align_word_vectors(
     Returns
     -------
     table : ndarray of shape (vocab_size, dimension)
-        float32; ``vocab_size`` is the largest id + 1.
+        The table, float32; ``vocab_size`` is the largest id + 1.
     coverage : WordVectorCoverage
         How many of the vocabulary's tokens have a vector; ``str(coverage)``
         says it in a sentence.
