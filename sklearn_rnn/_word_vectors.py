@@ -268,9 +268,8 @@ def align_word_vectors(
         )
     mean, spread = table[found].mean(axis=0), table[found].std(axis=0)
     rng = check_random_state(random_state)
-    unfound = [i for i in range(OOV_ID + 1, len(table)) if not found[i]]
-    ids = set(int(i) for i in vocabulary.values())
-    unfound = [i for i in unfound if i in ids]
+    ids = sorted(int(i) for i in vocabulary.values())
+    unfound = [i for i in ids if i > OOV_ID and not found[i]]
     table[unfound] = rng.normal(mean, spread, size=(len(unfound), dimension))
     table[PAD_ID] = 0.0
     table[OOV_ID] = mean
