@@ -22,7 +22,7 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
+from _text_data import SHARED, load_sentiment
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -31,32 +31,18 @@ from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RNNClassifier, SequenceVectorizer
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "text"
-
-
-def load_sentences(folder: Path) -> tuple[list[str], np.ndarray]:
-    """The ``sentence<TAB>label`` lines of every file of ``uci_sentiment``."""
-    texts, labels = [], []
-    for path in sorted((folder / "uci_sentiment").glob("*_labelled.txt")):
-        for line in path.read_text(encoding="utf-8").split("\n"):
-            if "\t" in line:
-                text, label = line.rsplit("\t", 1)
-                texts.append(text)
-                labels.append(int(label))
-    return texts, np.array(labels)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--data", type=Path, default=SHARED)
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    if not (args.data / "uci_sentiment").is_dir():
-        print(f"{args.data / 'uci_sentiment'} not found; nothing to measure.")
+    if not (args.data / "text" / "uci_sentiment").is_dir():
+        print(f"{args.data / 'text' / 'uci_sentiment'} not found; nothing to measure.")
         return
-    X, y = load_sentences(args.data)
+    X, y = load_sentiment(args.data)
     cv = StratifiedKFold(n_splits=args.folds, shuffle=True, random_state=args.seed)
     print(f"{len(X)} sentences, {args.folds}-fold stratified cross-validation")
 

@@ -50,7 +50,15 @@ from ._training import (
     predict_raw,
     resolve_device,
     resolve_n_jobs,
+    set_learning_rate,
     torch_threads,
+)
+from ._transfer import (
+    LayerFreezing,
+    PretrainedEncoder,
+    check_architecture,
+    lr_scales,
+    pretrained_encoder,
 )
 from ._warnings import warn
 
@@ -154,6 +162,10 @@ class BaseRNN(BaseEstimator):
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "embedding_init": ["array-like", None],
         "freeze_embedding": ["boolean"],
+        "encoder_init": "no_validation",  # checked by _pretrained_encoder
+        "freeze_encoder": ["boolean"],
+        "unfreeze_every": [Interval(Integral, 1, None, closed="left"), None],
+        "encoder_lr_decay": [Interval(Real, 0, 1, closed="right")],
         "input_type": [StrOptions(set(INPUT_TYPES))],
         "channels_first": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
@@ -501,6 +513,7 @@ class BaseRNN(BaseEstimator):
             )
         first = not hasattr(self, "net_") or not (partial or self.warm_start)
         seqs = self._check_X(X, reset=first)
+        pretrained = self._pretrained_encoder() if first else None
         y_train, n_outputs = self._encode_y(y, reset=first)
         self._check_n_samples(seqs, y_train)
         weights = self._sample_weight(y_train, sample_weight, len(seqs))
@@ -582,9 +595,16 @@ class BaseRNN(BaseEstimator):
             "mixed_precision": self.mixed_precision,
             "seed": seed,
             "data_parallel": parallel,
-            # Pretrained vectors, copied into a new network's embedding.
+            # Pretrained vectors or encoder, copied into a new network.
             "embedding_init": self._embedding_table() if first else None,
+            "encoder_init": pretrained,
         }
+        freezing = self._layer_freezing()
+        if freezing is not None:
+            callbacks.append(("layer_freezing", freezing))
+        # (Models fitted before transfer existed have no depths.)
+        depths = getattr(self, "_transfer_depths", None)
+        scales = lr_scales(depths or {}, self._encoder_lr_decay())
         module_kwargs = self._module_kwargs(n_outputs, architecture)
         # What a continuation must not change: the module and the front end choice.
         config = {**module_kwargs, "front_end": architecture["front_end"]}
@@ -599,6 +619,7 @@ class BaseRNN(BaseEstimator):
                 optimizer=self.optimizer,
                 optimizer_kwargs=optimizer_kwargs,
                 device=self.device_,
+                lr_scales=scales,
                 **train_params,
             )
         else:
@@ -610,11 +631,14 @@ class BaseRNN(BaseEstimator):
                 move_net(self.net_, self.device_)
             self.net_.set_params(**train_params)
             self.net_.initialize_callbacks()
+            if scales != (self.net_.lr_scales or {}):
+                # Other shares of the learning rate: other parameter groups.
+                self.net_.lr_scales = scales
+                self.net_.initialize_optimizer()
             if (self.optimizer, optimizer_kwargs) != self._optimizer_config:
                 self._update_optimizer(optimizer_kwargs)
             # A schedule of an earlier fit may have left its last learning rate.
-            for group in self.net_.optimizer_.param_groups:
-                group["lr"] = self.lr
+            set_learning_rate(self.net_.optimizer_, self.lr)
         self._module_config = config
         self._architecture = architecture
         self._optimizer_config = (self.optimizer, optimizer_kwargs)
@@ -631,6 +655,8 @@ class BaseRNN(BaseEstimator):
                 else:
                     self.net_.partial_fit(data, y=None)
         finally:
+            if freezing is not None:  # (also when the fit failed)
+                freezing.release(self.net_)
             # Keep no training data inside the model (pickles stay small), and no
             # process group: the net is the one a one-process fit makes (also
             # when a continuation fails, which keeps this net).
@@ -639,7 +665,8 @@ class BaseRNN(BaseEstimator):
                 batch_size=batch_size,
                 verbose=self.verbose,
                 data_parallel=None,
-                embedding_init=None,  # (the weights hold it: not stored twice)
+                embedding_init=None,  # (the weights hold them: not stored twice)
+                encoder_init=None,
             )
         history = self.net_.history
         if history and "train_loss" not in history[-1]:
@@ -811,10 +838,62 @@ class BaseRNN(BaseEstimator):
             "bidirectional": self.bidirectional,
             "dropout": self.dropout,
             **{k: v for k, v in architecture.items() if k != "front_end"},
+            # With encoder_init: the source's cell and sizes.
+            **(getattr(self, "_encoder_architecture", None) or {}),
         }
         if getattr(self, "freeze_embedding", False) and self.input_type_ == "tokens":
             kwargs["freeze_embedding"] = True
         return kwargs
+
+    def _pretrained_encoder(self) -> PretrainedEncoder | None:
+        """``encoder_init``'s encoder for the data just read by ``_check_X`` (which
+        set the ids), or None; sets the architecture and depths it imposes."""
+        source = getattr(self, "encoder_init", None)
+        self._encoder_architecture = None
+        self._transfer_depths = None
+        if source is None:
+            return None
+        if self._embedding_table() is not None:
+            raise ValueError(
+                "embedding_init and encoder_init both start the embedding; pass "
+                "one of them."
+            )
+        if getattr(self, "front_end", "none") == "conv":
+            raise ValueError(
+                "encoder_init starts recurrent layers that read the embedding, but "
+                "front_end='conv' puts a convolutional front end between them. Set "
+                "front_end='auto' or 'none'."
+            )
+        pretrained = pretrained_encoder(self, source)
+        self._encoder_architecture = check_architecture(self, pretrained)
+        # Every row is kept: ids the training data lacks keep the source's.
+        self.vocab_size_ = max(self.vocab_size_, len(pretrained.embedding))
+        self._transfer_depths = pretrained.depths(self.bidirectional)
+        return pretrained
+
+    def _encoder_lr_decay(self) -> float:
+        return float(getattr(self, "encoder_lr_decay", 1.0))
+
+    def _layer_freezing(self) -> LayerFreezing | None:
+        """The callback that freezes transferred layers in this fit, if any."""
+        depths = getattr(self, "_transfer_depths", None)
+        frozen = bool(getattr(self, "freeze_encoder", False))
+        every = getattr(self, "unfreeze_every", None)
+        if not depths or not (frozen or every is not None):
+            return None
+        keep = frozenset()
+        if getattr(self, "freeze_embedding", False):
+            keep = frozenset({"encoder.embedding.weight"})
+        return LayerFreezing(depths, frozen=frozen, every=every, keep=keep)
+
+    def __sklearn_clone__(self):
+        """scikit-learn's clone, sharing ``encoder_init``: a fitted model that is
+        only read (cloning it would unfit it)."""
+        clone = super().__sklearn_clone__()
+        source = getattr(self, "encoder_init", None)
+        if source is not None:
+            clone.encoder_init = source
+        return clone
 
     def _embedding_dim(self) -> int:
         """The width of the token embedding: ``embedding_init``'s, when given."""
@@ -847,9 +926,10 @@ class BaseRNN(BaseEstimator):
         for key, value in kwargs.items():
             setattr(net, f"optimizer__{key}", value)
         if self.optimizer == old_name:
-            settings = {k: v for k, v in kwargs.items() if k != "fused"}
+            settings = {k: v for k, v in kwargs.items() if k not in ("fused", "lr")}
             for group in net.optimizer_.param_groups:
                 group.update(settings)
+            set_learning_rate(net.optimizer_, kwargs["lr"])
         else:
             net.optimizer = OPTIMIZERS[self.optimizer]
             net.initialize_optimizer()

@@ -106,7 +106,7 @@ def weights_with_classes(
     return from_class if weights is None else weights * from_class
 
 
-_PARAMETERS_DOC = """
+_NETWORK_PARAMETERS_DOC = """
     Parameters
     ----------
     cell : {"lstm", "gru", "rnn_tanh", "rnn_relu"}, default="gru"
@@ -191,7 +191,41 @@ _PARAMETERS_DOC = """
     freeze_embedding : bool, default=False
         Keep the token embedding as initialized (no gradient, no update):
         ``embedding_init`` used as fixed features. ``False`` fine-tunes it.
+"""
 
+_TRANSFER_PARAMETERS_DOC = """
+    encoder_init : fitted estimator, default=None
+        Start the token embedding and the recurrent layers from a fitted model's:
+        an :class:`RNNLanguageModel` pre-trained on unlabelled text (Dai & Le
+        2015; Howard & Ruder 2018), another estimator of this library fitted on
+        text or token ids, or a :class:`~sklearn.frozen.FrozenEstimator` of
+        either. The encoder then has the source's ``cell``, ``hidden_size``,
+        ``num_layers`` and ``embedding_dim`` (leave them at their defaults or set
+        them to the source's); ``bidirectional=True`` adds a new backward
+        direction. Token ids must be the source's (``clone(model.vectorizer_)``
+        first in a pipeline); words and symbols the estimator numbers itself are
+        matched to the source's by name. The model is only read: clones (in
+        ``GridSearchCV``, ``cross_val_score``) share it, and ``fit`` copies its
+        weights. See the user guide on language models.
+
+    freeze_encoder : bool, default=False
+        With ``encoder_init``: keep the transferred layers as they are and train
+        the rest only (the head, and what the source did not have).
+
+    unfreeze_every : int, default=None
+        With ``encoder_init``: gradual unfreezing (ULMFiT). The transferred layers
+        start frozen, and after every ``unfreeze_every`` epochs one more of them
+        trains too, from the top: the last recurrent layer first, the embedding
+        last. None trains them all from the first epoch.
+
+    encoder_lr_decay : float, default=1.0
+        With ``encoder_init``: discriminative fine-tuning. Each transferred layer
+        learns at ``encoder_lr_decay`` times the learning rate of the layer above
+        it, the last recurrent layer at ``encoder_lr_decay * lr`` (ULMFiT: 1/2.6,
+        about 0.38). 1.0: all at ``lr``.
+"""
+
+_PARAMETERS_INPUT_DOC = """
     input_type : {"auto", "numeric", "tokens"}, default="auto"
         How to read ``X``. ``"numeric"``: values of a series. ``"tokens"``: integer
         token ids, 0 meaning padding wherever it occurs and 1 an out-of-vocabulary
@@ -289,6 +323,10 @@ _PARAMETERS_DOC = """
         Train with float16 autocast and a gradient scaler on CUDA devices (faster on
         recent GPUs). It has no effect on CPU (a warning says so).
 """
+
+_PARAMETERS_DOC = (
+    _NETWORK_PARAMETERS_DOC + _TRANSFER_PARAMETERS_DOC + _PARAMETERS_INPUT_DOC
+)
 
 # The parameters after ``class_weight``, which only the classifier has: the two
 # halves keep each estimator's documented parameters in its signature's order.
@@ -525,6 +563,10 @@ class RNNClassifier(_AttentionPooling, ClassifierMixin, BaseRNN):
         embedding_dim: int = 64,
         embedding_init=None,
         freeze_embedding: bool = False,
+        encoder_init=None,
+        freeze_encoder: bool = False,
+        unfreeze_every: int | None = None,
+        encoder_lr_decay: float = 1.0,
         input_type: str = "auto",
         channels_first: bool = False,
         max_iter: int | str = "auto",
@@ -586,6 +628,10 @@ class RNNClassifier(_AttentionPooling, ClassifierMixin, BaseRNN):
         )
         self.embedding_init = embedding_init
         self.freeze_embedding = freeze_embedding
+        self.encoder_init = encoder_init
+        self.freeze_encoder = freeze_encoder
+        self.unfreeze_every = unfreeze_every
+        self.encoder_lr_decay = encoder_lr_decay
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
 
@@ -796,6 +842,10 @@ class RNNRegressor(_AttentionPooling, RegressorMixin, BaseRNN):
         embedding_dim: int = 64,
         embedding_init=None,
         freeze_embedding: bool = False,
+        encoder_init=None,
+        freeze_encoder: bool = False,
+        unfreeze_every: int | None = None,
+        encoder_lr_decay: float = 1.0,
         input_type: str = "auto",
         channels_first: bool = False,
         max_iter: int | str = "auto",
@@ -855,6 +905,10 @@ class RNNRegressor(_AttentionPooling, RegressorMixin, BaseRNN):
         )
         self.embedding_init = embedding_init
         self.freeze_embedding = freeze_embedding
+        self.encoder_init = encoder_init
+        self.freeze_encoder = freeze_encoder
+        self.unfreeze_every = unfreeze_every
+        self.encoder_lr_decay = encoder_lr_decay
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(

@@ -33,7 +33,11 @@ from ._decoder import (
     beam_search,
     decode_steps,
 )
-from ._estimators import _PARAMETERS_END_DOC, step_prior_loss
+from ._estimators import (
+    _PARAMETERS_END_DOC,
+    _TRANSFER_PARAMETERS_DOC,
+    step_prior_loss,
+)
 from ._metrics import UNITS, exact_match_score, split_symbols
 from ._training import TeacherForcedDataset
 from ._words import WordIndex, is_word_sequences
@@ -192,8 +196,8 @@ def _ranked_symbols(sequences: list[list]) -> list:
         return list(seen)
 
 
-_SEQ2SEQ_PARAMETERS_DOC = """
-    Parameters
+_SEQ2SEQ_PARAMETERS_DOC = (
+    """    Parameters
     ----------
     attention : {"multiplicative", "additive", "none"}, default="multiplicative"
         How the decoder reads the input at each output step. ``"multiplicative"``
@@ -247,6 +251,9 @@ _SEQ2SEQ_PARAMETERS_DOC = """
     embedding_dim : int, default=64
         Size of the embeddings of input symbols (or token ids) and of output
         symbols.
+"""
+    + _TRANSFER_PARAMETERS_DOC.replace("\n\n", "\n")
+    + """
     input_type : {"auto", "numeric", "tokens"}, default="auto"
         How to read ``X`` when it is not text (see :class:`RNNClassifier`).
     channels_first : bool, default=False
@@ -292,6 +299,7 @@ _SEQ2SEQ_PARAMETERS_DOC = """
         Mix each output step's one-hot target with the uniform distribution by
         this share.
 """
+)
 
 
 class RNNSeq2Seq(BaseRNN):
@@ -429,6 +437,10 @@ class RNNSeq2Seq(BaseRNN):
         conv_stride: int | str = "auto",
         input_scaling: str = "both",
         embedding_dim: int = 64,
+        encoder_init=None,
+        freeze_encoder: bool = False,
+        unfreeze_every: int | None = None,
+        encoder_lr_decay: float = 1.0,
         input_type: str = "auto",
         channels_first: bool = False,
         max_iter: int | str = "auto",
@@ -470,6 +482,10 @@ class RNNSeq2Seq(BaseRNN):
         self.conv_stride = conv_stride
         self.input_scaling = input_scaling
         self.embedding_dim = embedding_dim
+        self.encoder_init = encoder_init
+        self.freeze_encoder = freeze_encoder
+        self.unfreeze_every = unfreeze_every
+        self.encoder_lr_decay = encoder_lr_decay
         self.input_type = input_type
         self.channels_first = channels_first
         self.max_iter = max_iter

@@ -15,6 +15,7 @@ from ._base import BaseRNN
 from ._data import IGNORED_STEP, Sequences, pad_step_targets
 from ._estimators import (
     _PARAMETERS_END_DOC,
+    _TRANSFER_PARAMETERS_DOC,
     class_weights,
     softmax,
     step_prior_loss,
@@ -70,8 +71,8 @@ def _all_empty_sentences(X) -> bool:
     )
 
 
-_TAGGER_PARAMETERS_DOC = """
-    Parameters
+_TAGGER_PARAMETERS_DOC = (
+    """    Parameters
     ----------
     cell : {"lstm", "gru", "rnn_tanh", "rnn_relu"}, default="lstm"
         The recurrent cell.
@@ -120,6 +121,9 @@ _TAGGER_PARAMETERS_DOC = """
         time, frequent words almost never. The embedding of the unknown word is
         then trained on the rare words it stands for at prediction. 0 disables it.
         Ignored for numeric input.
+"""
+    + _TRANSFER_PARAMETERS_DOC.replace("\n\n", "\n")
+    + """
     input_type : {"auto", "numeric", "tokens"}, default="auto"
         How to read ``X`` when it is not lists of words (see
         :class:`RNNClassifier`).
@@ -170,6 +174,7 @@ _TAGGER_PARAMETERS_DOC = """
         Mix each step's one-hot target with the uniform distribution by this
         share.
 """
+)
 
 
 class RNNTagger(BaseRNN):
@@ -289,6 +294,10 @@ class RNNTagger(BaseRNN):
         char_embedding_dim: int = 32,
         char_hidden_size: int = 64,
         word_dropout: float = 0.25,
+        encoder_init=None,
+        freeze_encoder: bool = False,
+        unfreeze_every: int | None = None,
+        encoder_lr_decay: float = 1.0,
         input_type: str = "auto",
         channels_first: bool = False,
         max_iter: int | str = "auto",
@@ -330,6 +339,10 @@ class RNNTagger(BaseRNN):
         self.char_embedding_dim = char_embedding_dim
         self.char_hidden_size = char_hidden_size
         self.word_dropout = word_dropout
+        self.encoder_init = encoder_init
+        self.freeze_encoder = freeze_encoder
+        self.unfreeze_every = unfreeze_every
+        self.encoder_lr_decay = encoder_lr_decay
         self.input_type = input_type
         self.channels_first = channels_first
         self.max_iter = max_iter
@@ -587,6 +600,8 @@ class RNNTagger(BaseRNN):
             word_dropout=float(self.word_dropout) if tokens else 0.0,
             word_counts=(
                 tuple(self._word_counts.tolist())
+                # (ids of encoder_init that X lacks: never seen, count 0)
+                + (0,) * (self.vocab_size_ - len(self._word_counts))
                 if tokens and self.word_dropout > 0
                 else None
             ),

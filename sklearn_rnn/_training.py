@@ -430,6 +430,8 @@ class SequenceNet(NeuralNet):
         seed=None,
         data_parallel=None,
         embedding_init=None,
+        encoder_init=None,
+        lr_scales=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -438,17 +440,49 @@ class SequenceNet(NeuralNet):
         self.seed = seed
         self.data_parallel = data_parallel
         self.embedding_init = embedding_init
+        self.encoder_init = encoder_init
+        self.lr_scales = lr_scales
 
     def initialize_module(self):
         """skorch's, then the first rows of the token embedding set to
-        ``embedding_init`` (pretrained vectors), when given."""
+        ``embedding_init`` (pretrained vectors), or the encoder loaded from
+        ``encoder_init`` (a :class:`~sklearn_rnn._transfer.PretrainedEncoder`),
+        when given."""
         super().initialize_module()
         if self.embedding_init is not None:
             weight = self.module_.encoder.embedding.weight
             init = torch.as_tensor(self.embedding_init, dtype=weight.dtype)
             with torch.no_grad():
                 weight[: len(init)] = init.to(weight.device)
+        if self.encoder_init is not None:
+            self.encoder_init.load_into(self.module_.encoder)
         return self
+
+    def get_params_for_optimizer(self, prefix, named_parameters):
+        """skorch's, with the parameters of ``lr_scales`` (``name -> share of
+        lr``, discriminative fine-tuning) in one group per share, each group
+        remembering its share as ``lr_scale``."""
+        scales = self.lr_scales or {}
+        if prefix != "optimizer" or not scales:
+            return super().get_params_for_optimizer(prefix, named_parameters)
+        kwargs = self.get_params_for(prefix)
+        groups: dict[float, list] = {}
+        for name, param in named_parameters:
+            groups.setdefault(scales.get(name, 1.0), []).append(param)
+        lr = kwargs.get("lr", self.lr)
+        param_groups = [
+            {"params": params, "lr": lr * scale, "lr_scale": scale}
+            for scale, params in sorted(groups.items(), reverse=True)
+        ]
+        return (param_groups,), kwargs
+
+    def trainable_changed(self) -> None:
+        """Parameters were frozen or unfrozen: a data-parallel wrapper, which
+        knows the trainable parameters from its construction, is built anew."""
+        if "_ddp_module" in self.__dict__:
+            self.__dict__["_ddp_module"] = _data_parallel_module(
+                self.module_, self.device
+            )
 
     def get_default_callbacks(self):
         # skorch's PrintLog colours the best values with ANSI codes even in a file.
@@ -648,6 +682,13 @@ def move_net(net: NeuralNet, device: str) -> None:
     net.optimizer_.load_state_dict(net.optimizer_.state_dict())
 
 
+def set_learning_rate(optimizer: torch.optim.Optimizer, lr: float) -> None:
+    """Set ``lr`` as the optimizer's learning rate: each parameter group's share
+    of it (``lr_scale``, discriminative fine-tuning; 1 when not set)."""
+    for group in optimizer.param_groups:
+        group["lr"] = lr * group.get("lr_scale", 1.0)
+
+
 def _data_parallel_module(module: torch.nn.Module, device) -> torch.nn.Module:
     """``module`` in ``DistributedDataParallel``, which shares its parameters.
 
@@ -724,8 +765,7 @@ class WarmupCosine(Callback):
         return 0.5 * (1.0 + np.cos(np.pi * progress))
 
     def _set(self, net, lr: float) -> None:
-        for group in net.optimizer_.param_groups:
-            group["lr"] = lr
+        set_learning_rate(net.optimizer_, lr)
 
     def on_batch_begin(self, net, training=False, **kwargs):
         if training:
