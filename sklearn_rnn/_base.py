@@ -788,6 +788,11 @@ class BaseRNN(BaseEstimator):
         longest = int(seqs.lengths.max(initial=1))
         return int(np.clip(round(longest / _AUTO_CONV_STEPS), 1, _AUTO_MAX_STRIDE))
 
+    #: What the warning of a fit that learned nothing suggests.
+    _not_learned_hint = (
+        "Train longer (max_iter), or try another learning rate or front_end."
+    )
+
     def _warn_if_not_converged(self, epochs: int) -> None:
         """Warn when the fit learned nothing (its best monitored loss is no lower
         than a constant predictor's), and, as MLPClassifier does, when all
@@ -807,8 +812,8 @@ class BaseRNN(BaseEstimator):
             warn(
                 f"{type(self).__name__}: the fit ended no better than a constant "
                 f"predictor (best {monitored} {best:.4g}; predicting "
-                f"{self._constant_name} gives {baseline:.4g}). Train "
-                "longer (max_iter), or try another learning rate or front_end.",
+                f"{self._constant_name} gives {baseline:.4g}). "
+                + self._not_learned_hint,
                 ConvergenceWarning,
             )
             return

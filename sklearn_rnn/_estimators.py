@@ -140,8 +140,9 @@ _NETWORK_PARAMETERS_DOC = """
         bidirectional network: its state at the first step, which has read the whole
         sequence), the mean or maximum over the valid steps, both of these side
         by side (``"mean_max"``), or a learned weighted mean of the valid steps
-        (``"attention"``: attention pooling, padding never attended; the weights
-        of each sequence are given by :meth:`attention_weights` and drawn by
+        (``"attention"``: attention pooling, feature by feature, starting near
+        max pooling; padding never attended; the weights of each sequence are
+        given by :meth:`attention_weights` and drawn by
         :class:`AttentionDisplay`). ``"auto"``: ``"mean_max"`` for numeric input,
         ``"last"`` for token ids.
 
@@ -445,9 +446,10 @@ class _AttentionPooling:
         """Attention pooling's weights of each sequence over its steps.
 
         With ``pooling="attention"``, the network pools each sequence into one
-        vector as a weighted mean of its steps; these are the weights: which
-        steps (tokens) the prediction rests on. :class:`AttentionDisplay` draws
-        them.
+        vector, each feature a weighted mean of that feature over the steps; the
+        weight of a step here is the mean of its weights over the features:
+        which steps (tokens) the prediction rests on. :class:`AttentionDisplay`
+        draws them.
 
         Parameters
         ----------

@@ -533,6 +533,8 @@ class RNNLanguageModel(BaseRNN):
     # Hooks of BaseRNN
     # ----------------------------------------------------------------------------------
 
+    _not_learned_hint = "Train longer (max_iter), or try another learning rate."
+
     def _encode_y(self, y, *, reset):
         # The targets are the texts' own next symbols (made by the data sets).
         return np.empty(0), self.vocab_size_

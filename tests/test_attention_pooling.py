@@ -38,6 +38,29 @@ def test_padding_is_never_attended_and_weights_sum_to_one():
     assert torch.all(h.grad[0, 3:] == 0)  # nothing flows into padding
 
 
+def test_sharpness_spans_max_and_mean_pooling():
+    # Feature-wise scores g * h + V tanh(W h): with V = 0, a large sharpness g
+    # pools each feature's maximum over the valid steps, g = 0 their mean.
+    torch.manual_seed(0)
+    pool = AttentionPooling(3)
+    h = torch.randn(4, 6, 3)
+    lengths = torch.tensor([6, 3, 1, 4])
+    valid = torch.arange(6)[None, :, None] < lengths[:, None, None]
+    with torch.no_grad():
+        pool.score.weight.zero_()
+        pool.score.bias.zero_()
+        pool.sharpness.fill_(1e4)
+        pooled, weights = pool(h, lengths)
+        maximum = h.masked_fill(~valid, float("-inf")).amax(dim=1)
+        torch.testing.assert_close(pooled, maximum)
+        pool.sharpness.zero_()
+        pooled, weights = pool(h, lengths)
+    mean = (h * valid).sum(dim=1) / lengths[:, None]
+    torch.testing.assert_close(pooled, mean)
+    torch.testing.assert_close(weights.sum(dim=1), torch.ones(4))
+    assert (weights[1, 3:] == 0).all()
+
+
 def test_what_padding_holds_changes_nothing():
     torch.manual_seed(1)
     pool = AttentionPooling(4)
