@@ -7,6 +7,7 @@ validates them and the data, builds a skorch net and keeps it as the fitted ``ne
 from __future__ import annotations
 
 import contextlib
+import inspect
 from abc import abstractmethod
 from numbers import Integral, Real
 
@@ -624,6 +625,8 @@ class BaseRNN(BaseEstimator):
             )
         else:
             self._check_continuation(config)
+            if getattr(self, "_encoder_architecture", None):  # (still the source's)
+                check_architecture(self, self._encoder_architecture)
             if parallel is not None:
                 # Each process continues on its own device (a fit made elsewhere,
                 # or rank 0's, was on one device for all).
@@ -858,6 +861,12 @@ class BaseRNN(BaseEstimator):
         self._transfer_depths = None
         if source is None:
             return None
+        if self.freeze_encoder and self.unfreeze_every is not None:
+            raise ValueError(
+                "freeze_encoder=True keeps the transferred layers frozen, and "
+                f"unfreeze_every={self.unfreeze_every} unfreezes them: pass one of "
+                "them."
+            )
         if self._embedding_table() is not None:
             raise ValueError(
                 "embedding_init and encoder_init both start the embedding; pass "
@@ -870,10 +879,12 @@ class BaseRNN(BaseEstimator):
                 "front_end='auto' or 'none'."
             )
         pretrained = pretrained_encoder(self, source)
-        self._encoder_architecture = check_architecture(self, pretrained)
+        self._encoder_architecture = check_architecture(self, pretrained.architecture)
         # Every row is kept: ids the training data lacks keep the source's.
         self.vocab_size_ = max(self.vocab_size_, len(pretrained.embedding))
-        self._transfer_depths = pretrained.depths(self.bidirectional)
+        self._transfer_depths = pretrained.depths(
+            self.bidirectional, chars=bool(getattr(self, "_char_features", False))
+        )
         return pretrained
 
     def _encoder_lr_decay(self) -> float:
@@ -1022,6 +1033,11 @@ class BaseRNN(BaseEstimator):
         if is_net_state(state.get("net_")):
             state = {**state, "net_": net_from_state(state["net_"])}
         super().__setstate__(state)
+        # Parameters added since the model was pickled take their defaults.
+        signature = inspect.signature(type(self).__init__).parameters
+        for name in self._get_param_names():
+            if name not in self.__dict__:
+                setattr(self, name, signature[name].default)
         # A CUDA-trained net is rebuilt on the CPU when unpickled where CUDA is
         # missing (so is an older pickle's, by skorch); the fitted device follows
         # it (the ``device`` parameter does not).

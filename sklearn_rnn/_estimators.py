@@ -203,15 +203,20 @@ _TRANSFER_PARAMETERS_DOC = """
         either. The encoder then has the source's ``cell``, ``hidden_size``,
         ``num_layers`` and ``embedding_dim`` (leave them at their defaults or set
         them to the source's); ``bidirectional=True`` adds a new backward
-        direction. Token ids must be the source's (``clone(model.vectorizer_)``
-        first in a pipeline); words and symbols the estimator numbers itself are
-        matched to the source's by name. The model is only read: clones (in
+        direction beside a unidirectional source's layers (a bidirectional
+        source's backward direction is transferred too). Token ids must be the
+        source's (``clone(model.vectorizer_)`` first in a pipeline); words and
+        symbols the estimator numbers itself are matched to the source's by
+        name. The model is only read: clones (in
         ``GridSearchCV``, ``cross_val_score``) share it, and ``fit`` copies its
-        weights. See the user guide on language models.
+        weights; after fitting, ``set_params(encoder_init=None)`` keeps it out
+        of the model's pickle. See the user guide on language models.
 
     freeze_encoder : bool, default=False
         With ``encoder_init``: keep the transferred layers as they are and train
-        the rest only (the head, and what the source did not have).
+        the rest only (the head, and what the source did not have: also the
+        input weights of a layer that reads a new backward direction or
+        character features beside the transferred input).
 
     unfreeze_every : int, default=None
         With ``encoder_init``: gradual unfreezing (ULMFiT). The transferred layers

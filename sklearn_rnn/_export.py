@@ -55,6 +55,7 @@ import contextlib
 import copy
 import hashlib
 import importlib
+import inspect
 import io
 import json
 import math
@@ -1075,6 +1076,13 @@ def save_weights(
             "own estimators only, which load_weights rebuilds by their name."
         )
     _check_fitted_model(estimator, "save_weights", allowed)
+    if getattr(estimator, "encoder_init", None) is not None:
+        raise ValueError(
+            "estimator.encoder_init holds the fitted model it started from, which "
+            "has no plain-data form. Its weights are already in the fitted "
+            "network: set encoder_init=None (estimator.set_params(encoder_init="
+            "None)) before save_weights."
+        )
     if estimator.callbacks:
         raise ValueError(
             f"estimator.callbacks holds {len(estimator.callbacks)} callback(s), "
@@ -1204,6 +1212,11 @@ def load_weights(path: str | os.PathLike):
     classes = _stored_classes()
     params = _decode_json(document["params"], tensors, classes)
     expected = set(cls._get_param_names())
+    # Parameters added since the file was written take their defaults.
+    signature = inspect.signature(cls.__init__).parameters
+    for name in expected - set(params):
+        if signature[name].default is not inspect.Parameter.empty:
+            params[name] = signature[name].default
     if set(params) != expected:
         raise ValueError(
             f"{path} stores the parameters of a {name} of another version of "

@@ -291,6 +291,12 @@ class RNNLanguageModel(BaseRNN):
             if k
             not in {
                 "pooling",
+                "embedding_init",
+                "freeze_embedding",
+                "encoder_init",
+                "freeze_encoder",
+                "unfreeze_every",
+                "encoder_lr_decay",
                 "bidirectional",
                 "front_end",
                 "conv_filters",

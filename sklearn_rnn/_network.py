@@ -95,7 +95,8 @@ def initialize_parameters(module: nn.Module, generator: torch.Generator) -> None
     recurrent weights and biases uniform in +-1/sqrt(hidden_size); linear and
     convolution weights and biases uniform in +-1/sqrt(fan_in) (what
     ``kaiming_uniform_(a=sqrt(5))`` gives); embeddings standard normal with a zero
-    padding row; layer norms at 1 and 0. Layers built on the ``meta`` device (no
+    padding row; layer norms at 1 and 0; attention pooling's sharpness at
+    :data:`ATTENTION_SHARPNESS` (no draw). Layers built on the ``meta`` device (no
     storage, no random numbers drawn) are given CPU storage first. The draws are on
     the CPU whatever the device, so a seed gives the same network on every device.
     """
@@ -210,6 +211,22 @@ class AttentionPooling(nn.Module):
         self.sharpness = nn.Parameter(
             torch.full((size,), ATTENTION_SHARPNESS, device=device)
         )
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        # A network saved with one score per step (``score`` of one output, no
+        # sharpness) loads as every feature given that score: it pools exactly as
+        # it did.
+        weight = state_dict.get(prefix + "score.weight")
+        if (
+            weight is not None
+            and weight.shape[0] == 1
+            and prefix + "sharpness" not in state_dict
+        ):
+            size = weight.shape[1]
+            state_dict[prefix + "score.weight"] = weight.expand(size, size).clone()
+            state_dict[prefix + "score.bias"] = weight.new_zeros(size)
+            state_dict[prefix + "sharpness"] = weight.new_zeros(size)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(
         self, h: torch.Tensor, lengths: torch.Tensor

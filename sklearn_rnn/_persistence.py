@@ -230,7 +230,18 @@ def net_from_state(state: dict) -> SequenceNet:
         with torch.random.fork_rng(devices=[]):
             net.initialize()
         net.module_.load_state_dict(_decode(state["module"], device))
-        net.optimizer_.load_state_dict(_decode(state["optimizer"], device))
+        try:
+            net.optimizer_.load_state_dict(_decode(state["optimizer"], device))
+        except ValueError:
+            # Parameters an earlier version did not have (the attention pooling's
+            # feature-wise scores, loaded from one score per step).
+            warn(
+                "The optimizer state saved with this model does not match its "
+                "network, which an earlier version of sklearn_rnn saved: "
+                "predictions are unaffected; continued training (warm_start, "
+                "partial_fit) starts the optimizer afresh.",
+                UserWarning,
+            )
         if state["grad_scaler"] is not None and device.startswith("cuda"):
             net.grad_scaler_ = torch.amp.GradScaler("cuda")
             net.grad_scaler_.load_state_dict(state["grad_scaler"])

@@ -403,7 +403,11 @@ class RNNSeq2Seq(BaseRNN):
     )
 
     _parameter_constraints: dict = {
-        **{k: v for k, v in BaseRNN._parameter_constraints.items() if k != "pooling"},
+        **{
+            k: v
+            for k, v in BaseRNN._parameter_constraints.items()
+            if k not in {"pooling", "embedding_init", "freeze_embedding"}
+        },
         "attention": [StrOptions(set(ATTENTIONS))],
         "beam_size": [Interval(Integral, 1, None, closed="left")],
         "max_output_length": [

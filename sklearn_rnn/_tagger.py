@@ -264,7 +264,11 @@ class RNNTagger(BaseRNN):
     )
 
     _parameter_constraints: dict = {
-        **{k: v for k, v in BaseRNN._parameter_constraints.items() if k != "pooling"},
+        **{
+            k: v
+            for k, v in BaseRNN._parameter_constraints.items()
+            if k not in {"pooling", "embedding_init", "freeze_embedding"}
+        },
         "conv_stride": [Options(Integral, {1}), StrOptions({"auto"})],
         "char_features": ["boolean", StrOptions({"auto"})],
         "char_embedding_dim": [Interval(Integral, 1, None, closed="left")],

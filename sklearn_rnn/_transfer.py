@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
@@ -85,18 +86,30 @@ class PretrainedEncoder:
             "embedding_dim": int(self.embedding.shape[1]),
         }
 
-    def depths(self, bidirectional: bool) -> dict[str, int]:
+    def depths(self, bidirectional: bool, chars: bool = False) -> dict[str, int]:
         """``parameter name -> depth`` of every transferred parameter of a network
         whose encoder is ``module.encoder`` (names as ``named_parameters`` gives
-        them)."""
+        them), for an encoder ``bidirectional`` or not, with character features
+        (``chars``) or not.
+
+        The input weights of a layer that also reads what the source did not
+        have (character features beside the embedding; a new backward direction
+        beside the forward one) hold new columns: they count as new, so that
+        freezing or a lower learning rate never holds those columns back.
+        """
         out = {"encoder.embedding.weight": self.num_layers + 1}
         directions = ["forward_layers"]
         if bidirectional and self.backward is not None:
             directions.append("backward_layers")
+        new_backward = bidirectional and self.backward is None
         for direction in directions:
             for i, state in enumerate(self.forward):
                 for key in state:
-                    out[f"encoder.{direction}.{i}.{key}"] = self.num_layers - i
+                    mixed = key.startswith("weight_ih") and (
+                        (i == 0 and chars) or (i > 0 and new_backward)
+                    )
+                    if not mixed:
+                        out[f"encoder.{direction}.{i}.{key}"] = self.num_layers - i
         return out
 
     def load_into(self, encoder: nn.Module) -> None:
@@ -146,11 +159,11 @@ def unwrap(source):
     return source
 
 
-def check_architecture(estimator, source) -> dict:
-    """The source's encoder settings, checked against the estimator's: each of
-    :data:`ARCHITECTURE` must be left at its default or set to the source's."""
+def check_architecture(estimator, wanted: dict) -> dict:
+    """``wanted`` (the source's encoder settings), checked against the
+    estimator's: each of :data:`ARCHITECTURE` must be left at its default or set
+    to the source's."""
     signature = inspect.signature(type(estimator).__init__).parameters
-    wanted = source.architecture
     conflicts = [
         f"{name}={getattr(estimator, name)!r} (the source's: {wanted[name]!r})"
         for name in ARCHITECTURE
@@ -177,6 +190,13 @@ def pretrained_encoder(estimator, encoder_init) -> PretrainedEncoder:
     if estimator.input_type_ in ("words", "symbols") and vocabulary is not None:
         table = _rows_by_symbol(estimator, source, table, vocabulary)
     elif estimator.input_type_ == "tokens":
+        if hasattr(source, "vocabulary_") and not hasattr(source, "vectorizer_"):
+            raise ValueError(
+                f"encoder_init is a {type(source).__name__} that numbered the words "
+                "of its X itself, but X is token ids, which are not its numbers. "
+                f"Pass X as text ({type(estimator).__name__} then matches the words "
+                "by name), or a source fitted on these token ids."
+            )
         if estimator.vocab_size_ > len(table):
             raise ValueError(
                 f"X holds token ids up to {estimator.vocab_size_ - 1}, but "
@@ -215,7 +235,13 @@ def _source_encoder(source):
             "sequence-to-sequence model fitted on text or token ids), or a "
             f"FrozenEstimator of one; got {type(source).__name__}."
         )
-    check_is_fitted(source)
+    try:
+        check_is_fitted(source)
+    except NotFittedError:
+        raise NotFittedError(
+            f"encoder_init is a {type(source).__name__} that is not fitted: fit it "
+            "first (the estimator starts from its fitted weights)."
+        ) from None
     encoder = net.module_.encoder
     if encoder.embedding is None:
         raise ValueError(

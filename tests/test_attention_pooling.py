@@ -61,6 +61,30 @@ def test_sharpness_spans_max_and_mean_pooling():
     assert (weights[1, 3:] == 0).all()
 
 
+def test_a_network_saved_with_one_score_per_step_pools_as_it_did():
+    # The attention pooling before feature-wise scores: one score v'tanh(Wh + b)
+    # per step, its softmax weighing every feature.
+    torch.manual_seed(0)
+    size = 4
+    old = {
+        "project.weight": torch.randn(size, size),
+        "project.bias": torch.randn(size),
+        "score.weight": torch.randn(1, size),
+    }
+    h = torch.randn(3, 5, size)
+    lengths = torch.tensor([5, 2, 4])
+    scores = (torch.tanh(h @ old["project.weight"].T + old["project.bias"])) @ old[
+        "score.weight"
+    ].T
+    valid = torch.arange(5)[None, :] < lengths[:, None]
+    weights = torch.softmax(scores.squeeze(-1).masked_fill(~valid, -torch.inf), 1)
+    pool = AttentionPooling(size)
+    pool.load_state_dict(old)
+    pooled, got = pool(h, lengths)
+    torch.testing.assert_close(got, weights)
+    torch.testing.assert_close(pooled, (weights.unsqueeze(-1) * h).sum(dim=1))
+
+
 def test_what_padding_holds_changes_nothing():
     torch.manual_seed(1)
     pool = AttentionPooling(4)

@@ -26,6 +26,7 @@ from sklearn_rnn import (
     RNNRegressor,
     RNNSeq2Seq,
     RNNTagger,
+    SequenceVectorizer,
     fit_data_parallel,
 )
 from sklearn_rnn._data import OOV_ID
@@ -176,7 +177,8 @@ def test_seq2seq_input_words_get_the_sources_rows(lm):
     # (Bidirectional by default: the second layer reads both directions.)
     mine, source = _encoder(model).forward_layers, _encoder(lm).forward_layers
     assert torch.equal(mine[0].weight_ih_l0, source[0].weight_ih_l0)
-    assert torch.equal(mine[1].weight_ih_l0[:, :H], source[1].weight_ih_l0)
+    # (Its input weights also read the new backward direction: they train.)
+    assert not torch.equal(mine[1].weight_ih_l0[:, :H], source[1].weight_ih_l0)
     assert torch.equal(mine[1].weight_hh_l0, source[1].weight_hh_l0)
     assert isinstance(mine[0], nn.LSTM)
     assert len(model.predict(X[:3])) == 3
@@ -203,19 +205,26 @@ def test_a_new_backward_direction_beside_the_sources_forward_one(lm):
     clf = _pipeline(
         lm, freeze_encoder=True, bidirectional=True, callbacks=[snapshots]
     ).fit(TEXTS, LABELS)[-1]
-    # What the source did not have trains; what it had stays frozen.
-    assert _changed_groups(snapshots.changed(1)) == {"head", "backward0", "backward1"}
+    # What the source did not have trains; what it had stays frozen, except the
+    # input weights of layer 2, which also read the new backward direction.
+    changed = snapshots.changed(1)
+    assert _changed_groups(changed) == {"head", "backward0", "backward1", "layer1"}
+    assert {n for n in changed if n.startswith("encoder.forward")} == {
+        "encoder.forward_layers.1.weight_ih_l0"
+    }
     encoder, source = _encoder(clf), _encoder(lm)
     assert len(encoder.backward_layers) == 2
     assert torch.equal(
         encoder.forward_layers[0].weight_ih_l0, source.forward_layers[0].weight_ih_l0
     )
-    # Layer 2 reads both directions: the source's weights for the forward half of
-    # its input, zeros for the backward half (so it computes what the source did).
-    weight = encoder.forward_layers[1].weight_ih_l0
-    assert weight.shape == (4 * H, 2 * H)
-    assert torch.equal(weight[:, :H], source.forward_layers[1].weight_ih_l0)
-    assert not weight[:, H:].any()
+    # Layer 2 reads both directions: it starts with the source's weights for the
+    # forward half of its input and zeros for the backward half (so it computes
+    # what the source did), and learns to read the backward half.
+    start = snapshots.states[0]["encoder.forward_layers.1.weight_ih_l0"]
+    assert start.shape == (4 * H, 2 * H)
+    assert torch.equal(start[:, :H], source.forward_layers[1].weight_ih_l0)
+    assert not start[:, H:].any()
+    assert encoder.forward_layers[1].weight_ih_l0[:, H:].any()
     assert torch.equal(
         encoder.forward_layers[1].weight_hh_l0, source.forward_layers[1].weight_hh_l0
     )
@@ -492,7 +501,7 @@ def test_fine_tuning_leaves_the_source_unchanged(lm):
 def test_an_unfitted_source_is_refused_and_nothing_is_fitted(lm):
     pipe = _pipeline(lm)
     pipe[-1].set_params(encoder_init=RNNLanguageModel(unit="word"))
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="encoder_init is a RNNLanguageModel"):
         pipe.fit(TEXTS, LABELS)
     assert not hasattr(pipe[-1], "net_")
     assert not hasattr(pipe[-1], "vocab_size_")
@@ -560,6 +569,10 @@ def test_a_source_without_an_embedding_is_refused(lm):
         ({"encoder_lr_decay": 1.5}, "encoder_lr_decay"),
         ({"unfreeze_every": 0}, "unfreeze_every"),
         ({"freeze_encoder": "yes"}, "freeze_encoder"),
+        (
+            {"freeze_encoder": True, "unfreeze_every": 1},
+            "freeze_encoder=True .* unfreeze_every=1",
+        ),
     ],
 )
 def test_bad_transfer_settings_are_named(lm, params, match):
@@ -723,3 +736,40 @@ def test_gradual_unfreezing_data_parallel_as_one_process(lm, group_of_one):
     ):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-6, err_msg=key)
     assert "_ddp_module" not in parallel.net_.__dict__
+
+
+def test_a_source_that_numbered_its_words_is_refused_for_token_ids(lm):
+    # A tagger fitted on words numbered them itself: token ids from a vectorizer
+    # are other numbers, so its rows cannot be matched to them.
+    tagger = RNNTagger(hidden_size=8, embedding_dim=4, **FAST)
+    tagger.fit(WORD_LISTS, TAG_LISTS)
+    clf = RNNClassifier(encoder_init=tagger, **FAST)
+    with pytest.raises(ValueError, match="numbered the words of its X itself"):
+        make_pipeline(SequenceVectorizer(), clf).fit(TEXTS, LABELS)
+    # Given the words, the tagger as a source of another tagger is matched by name.
+    other = RNNTagger(encoder_init=tagger, freeze_encoder=True, **FAST)
+    other.fit(WORD_LISTS, TAG_LISTS)
+    assert torch.equal(_row(other, "cat"), _row(tagger, "cat"))
+
+
+def test_a_continuation_keeps_the_sources_architecture(lm):
+    pipe = _pipeline(lm, warm_start=True).fit(TEXTS, LABELS)
+    pipe[-1].set_params(hidden_size=7)
+    with pytest.raises(ValueError, match="hidden_size=7"):
+        pipe.fit(TEXTS, LABELS)
+
+
+def test_save_weights_asks_to_drop_the_source_which_the_weights_hold(lm, tmp_path):
+    pytest.importorskip("safetensors")
+    from sklearn_rnn import load_weights, save_weights
+
+    ids = lm.vectorizer_.transform(TEXTS)
+    clf = RNNClassifier(encoder_init=lm, encoder_lr_decay=0.5, **FAST).fit(ids, LABELS)
+    with pytest.raises(ValueError, match=r"set_params\(encoder_init=None\)"):
+        save_weights(clf, tmp_path / "model.safetensors")
+    clf.set_params(encoder_init=None)
+    save_weights(clf, tmp_path / "model.safetensors")
+    loaded = load_weights(tmp_path / "model.safetensors")
+    np.testing.assert_array_equal(loaded.predict_proba(ids), clf.predict_proba(ids))
+    scales = [g["lr_scale"] for g in loaded.net_.optimizer_.param_groups]
+    assert scales == [1.0, 0.5, 0.25, 0.125]
