@@ -197,7 +197,8 @@ def _ranked_symbols(sequences: list[list]) -> list:
 
 
 _SEQ2SEQ_PARAMETERS_DOC = (
-    """    Parameters
+    """
+    Parameters
     ----------
     attention : {"multiplicative", "additive", "none"}, default="multiplicative"
         How the decoder reads the input at each output step. ``"multiplicative"``

@@ -72,7 +72,8 @@ def _all_empty_sentences(X) -> bool:
 
 
 _TAGGER_PARAMETERS_DOC = (
-    """    Parameters
+    """
+    Parameters
     ----------
     cell : {"lstm", "gru", "rnn_tanh", "rnn_relu"}, default="lstm"
         The recurrent cell.
