@@ -1,4 +1,5 @@
-"""The labelled and unlabelled text of ``../shared/data`` the text benchmarks read.
+"""The labelled and unlabelled text of ``../shared/data`` the text benchmarks read,
+and their cross-validation loop.
 
 ``SHARED`` is the data folder beside the repository; each loader takes that folder
 (or another with the same layout) and reads its files as they ship.
@@ -6,9 +7,13 @@
 
 from __future__ import annotations
 
+import time
+import warnings
 from pathlib import Path
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import cross_val_score
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -54,3 +59,21 @@ def unlabelled_text(folder: Path = SHARED, shakespeare: bool = False) -> list[st
         corpus = folder / "language_modeling" / "tinyshakespeare" / "input.txt"
         texts += corpus.read_text(encoding="utf-8").split("\n\n")
     return texts
+
+
+def cross_validate_models(models: dict, X, y, cv) -> dict[str, np.ndarray]:
+    """Each model's accuracy on every fold of ``cv``, printed as mean ± standard
+    deviation with its time (fits that stop at ``max_iter`` on purpose do not
+    warn)."""
+    scores = {}
+    for name, model in models.items():
+        start = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=ConvergenceWarning)
+            scores[name] = cross_val_score(model, X, y, cv=cv)
+        print(
+            f"  {name:40s} {scores[name].mean():.3f} ± {scores[name].std():.3f} "
+            f"({time.perf_counter() - start:.0f} s)",
+            flush=True,
+        )
+    return scores

@@ -18,15 +18,12 @@ time. Without the data it says so and exits with 0.
 from __future__ import annotations
 
 import argparse
-import time
-import warnings
 from pathlib import Path
 
-from _text_data import SHARED, load_sentiment
-from sklearn.exceptions import ConvergenceWarning
+from _text_data import SHARED, cross_validate_models, load_sentiment
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RNNClassifier, SequenceVectorizer
@@ -62,17 +59,7 @@ def main() -> None:
                 random_state=args.seed,
             ),
         )
-    scores = {}
-    for name, model in models.items():
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=ConvergenceWarning)
-            scores[name] = cross_val_score(model, X, y, cv=cv)
-        print(
-            f"  {name:40s} {scores[name].mean():.3f} ± {scores[name].std():.3f} "
-            f"({time.perf_counter() - start:.0f} s)",
-            flush=True,
-        )
+    scores = cross_validate_models(models, X, y, cv)
     attention = scores['RNNClassifier(pooling="attention")']
     maximum = scores['RNNClassifier(pooling="max")']
     difference = attention - maximum

@@ -44,12 +44,12 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from _text_data import SHARED, load_sentiment, unlabelled_text
+from _text_data import SHARED, cross_validate_models, load_sentiment, unlabelled_text
 from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import RNNClassifier, RNNLanguageModel, SequenceVectorizer
@@ -160,17 +160,7 @@ def main() -> None:
             ),
         ),
     }
-    scores = {}
-    for name, model in models.items():
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", category=ConvergenceWarning)
-            scores[name] = cross_val_score(model, X, y, cv=cv)
-        print(
-            f"  {name:40s} {scores[name].mean():.3f} ± {scores[name].std():.3f} "
-            f"({time.perf_counter() - start:.0f} s)",
-            flush=True,
-        )
+    scores = cross_validate_models(models, X, y, cv)
     scratch = scores["LSTM 256, max pooling, from scratch"]
     for name in [name for name in scores if name.startswith("pre-trained")]:
         difference = scores[name] - scratch

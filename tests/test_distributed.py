@@ -50,19 +50,6 @@ def _task(n, seed):
     return X, y
 
 
-@pytest.fixture
-def group_of_one(tmp_path):
-    """This process as a process group of one (as under ``torchrun
-    --nproc_per_node 1``)."""
-    dist.init_process_group(
-        "gloo", init_method=f"file://{tmp_path / 'rendezvous'}", rank=0, world_size=1
-    )
-    try:
-        yield
-    finally:
-        dist.destroy_process_group()
-
-
 # --------------------------------------------------------------------------------------
 # Shards and batches
 # --------------------------------------------------------------------------------------

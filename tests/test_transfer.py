@@ -707,19 +707,6 @@ def test_regressor_learns_from_the_transferred_encoder(lm):
     assert np.mean((predicted - y) ** 2) < 0.1 * np.var(y)
 
 
-@pytest.fixture
-def group_of_one(tmp_path):
-    """This process as a process group of one (as under ``torchrun
-    --nproc_per_node 1``)."""
-    dist.init_process_group(
-        "gloo", init_method=f"file://{tmp_path / 'rendezvous'}", rank=0, world_size=1
-    )
-    try:
-        yield
-    finally:
-        dist.destroy_process_group()
-
-
 @pytest.mark.skipif(not dist.is_available(), reason="no torch.distributed")
 def test_gradual_unfreezing_data_parallel_as_one_process(lm, group_of_one):
     ids = clone(lm.vectorizer_).fit_transform(TEXTS)
