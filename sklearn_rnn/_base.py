@@ -208,6 +208,12 @@ class BaseRNN(BaseEstimator):
         conv_stride: int | str = "auto",
         input_scaling: str = "both",
         embedding_dim: int = 64,
+        embedding_init=None,
+        freeze_embedding: bool = False,
+        encoder_init=None,
+        freeze_encoder: bool = False,
+        unfreeze_every: int | None = None,
+        encoder_lr_decay: float = 1.0,
         input_type: str = "auto",
         channels_first: bool = False,
         max_iter: int | str = "auto",
@@ -242,6 +248,12 @@ class BaseRNN(BaseEstimator):
         self.conv_stride = conv_stride
         self.input_scaling = input_scaling
         self.embedding_dim = embedding_dim
+        self.embedding_init = embedding_init
+        self.freeze_embedding = freeze_embedding
+        self.encoder_init = encoder_init
+        self.freeze_encoder = freeze_encoder
+        self.unfreeze_every = unfreeze_every
+        self.encoder_lr_decay = encoder_lr_decay
         self.input_type = input_type
         self.channels_first = channels_first
         self.max_iter = max_iter

@@ -611,6 +611,12 @@ class RNNClassifier(_AttentionPooling, ClassifierMixin, BaseRNN):
             conv_stride=conv_stride,
             input_scaling=input_scaling,
             embedding_dim=embedding_dim,
+            embedding_init=embedding_init,
+            freeze_embedding=freeze_embedding,
+            encoder_init=encoder_init,
+            freeze_encoder=freeze_encoder,
+            unfreeze_every=unfreeze_every,
+            encoder_lr_decay=encoder_lr_decay,
             input_type=input_type,
             channels_first=channels_first,
             max_iter=max_iter,
@@ -633,12 +639,6 @@ class RNNClassifier(_AttentionPooling, ClassifierMixin, BaseRNN):
             n_jobs=n_jobs,
             verbose=verbose,
         )
-        self.embedding_init = embedding_init
-        self.freeze_embedding = freeze_embedding
-        self.encoder_init = encoder_init
-        self.freeze_encoder = freeze_encoder
-        self.unfreeze_every = unfreeze_every
-        self.encoder_lr_decay = encoder_lr_decay
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
 
@@ -831,91 +831,6 @@ class RNNRegressor(_AttentionPooling, RegressorMixin, BaseRNN):
     True
 """
     )
-
-    def __init__(
-        self,
-        *,
-        cell: str = "gru",
-        hidden_size: int = 64,
-        num_layers: int = 1,
-        bidirectional: bool = False,
-        dropout: float = 0.0,
-        pooling: str = "auto",
-        front_end: str = "auto",
-        conv_filters: tuple = (64, 128),
-        conv_kernel_sizes: tuple = (8, 5),
-        conv_stride: int | str = "auto",
-        input_scaling: str = "both",
-        embedding_dim: int = 64,
-        embedding_init=None,
-        freeze_embedding: bool = False,
-        encoder_init=None,
-        freeze_encoder: bool = False,
-        unfreeze_every: int | None = None,
-        encoder_lr_decay: float = 1.0,
-        input_type: str = "auto",
-        channels_first: bool = False,
-        max_iter: int | str = "auto",
-        batch_size: int | str = "auto",
-        lr: float = 3e-3,
-        optimizer: str = "adam",
-        weight_decay: float = 0.0,
-        momentum: float = 0.9,
-        clip_grad_norm: float | None = 5.0,
-        lr_schedule: str = "cosine",
-        early_stopping: bool | str = "auto",
-        validation_fraction: float = 0.1,
-        n_iter_no_change: int = 10,
-        tol: float = 1e-4,
-        warm_start: bool = False,
-        callbacks: list | None = None,
-        mixed_precision: bool = False,
-        random_state=None,
-        device: str = "auto",
-        n_jobs: int | None = None,
-        verbose: int = 0,
-    ):
-        super().__init__(
-            cell=cell,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            bidirectional=bidirectional,
-            dropout=dropout,
-            pooling=pooling,
-            front_end=front_end,
-            conv_filters=conv_filters,
-            conv_kernel_sizes=conv_kernel_sizes,
-            conv_stride=conv_stride,
-            input_scaling=input_scaling,
-            embedding_dim=embedding_dim,
-            input_type=input_type,
-            channels_first=channels_first,
-            max_iter=max_iter,
-            batch_size=batch_size,
-            lr=lr,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            momentum=momentum,
-            clip_grad_norm=clip_grad_norm,
-            lr_schedule=lr_schedule,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change,
-            tol=tol,
-            warm_start=warm_start,
-            callbacks=callbacks,
-            mixed_precision=mixed_precision,
-            random_state=random_state,
-            device=device,
-            n_jobs=n_jobs,
-            verbose=verbose,
-        )
-        self.embedding_init = embedding_init
-        self.freeze_embedding = freeze_embedding
-        self.encoder_init = encoder_init
-        self.freeze_encoder = freeze_encoder
-        self.unfreeze_every = unfreeze_every
-        self.encoder_lr_decay = encoder_lr_decay
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(
