@@ -30,10 +30,12 @@ from ._seq2seq import RNNSeq2Seq
 from ._tagger import RNNTagger
 from ._text import SequenceVectorizer
 from ._word_vectors import WordVectorCoverage, align_word_vectors, load_word_vectors
+from .forecasting import RNNForecaster
 
 __all__ = [
     "AttentionDisplay",
     "RNNClassifier",
+    "RNNForecaster",
     "RNNLanguageModel",
     "RNNRegressor",
     "RNNSeq2Seq",

@@ -110,6 +110,10 @@ class Decoder(nn.Module):
         Numeric output steps instead of symbols: the decoder reads the previous
         step's values (and a start flag) through a linear layer, and its output
         is each step's values and a stop logit (see :class:`StepRegressionLoss`).
+    n_inputs : int, optional
+        With ``numeric``: the channels of an input step, when they are not the
+        output's (a forecaster's decoder reads each forecast step's known
+        covariates and outputs its quantiles). Default: ``n_symbols``.
     device : str, optional
         Where the parameters are created.
     """
@@ -126,11 +130,16 @@ class Decoder(nn.Module):
         attention: str,
         dropout: float,
         numeric: bool = False,
+        n_inputs: int | None = None,
         device=None,
     ):
         super().__init__()
         if numeric:
-            self.embedding = nn.Linear(n_symbols, embedding_dim, device=device)
+            self.embedding = nn.Linear(
+                n_symbols if n_inputs is None else n_inputs,
+                embedding_dim,
+                device=device,
+            )
         else:
             self.embedding = nn.Embedding(
                 n_symbols, embedding_dim, padding_idx=PAD_ID, device=device

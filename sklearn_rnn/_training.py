@@ -1060,11 +1060,12 @@ def _inference_outputs(
 
 
 def predict_raw(net: NeuralNet, sequences: Sequences, batch_size: int) -> np.ndarray:
-    """Module outputs for every sequence, in input order, as float64."""
+    """Module outputs for every sequence, in input order, as float64 (one row, or
+    one block of rows such as a forecast's steps, per sequence)."""
     out = None
     for index, result in _inference_outputs(net, sequences, batch_size):
         if out is None:
-            out = np.empty((len(sequences), result.shape[1]), dtype=np.float64)
+            out = np.empty((len(sequences), *result.shape[1:]), dtype=np.float64)
         out[index] = result
     return out
 
