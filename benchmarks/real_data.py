@@ -19,8 +19,8 @@ Problems
   ``DATA`` lacks. A problem is a regression problem when its targets are numbers
   (``@targetLabel true``), a classification problem when they are labels.
 * **Forecasting** (metric: RMSE in thousands of passengers): the Box-Jenkins
-  airline series, ``DATA/forecasting/Airline.csv`` (else the sktime copy), framed as
-  in ``examples/plot_airline_forecasting.py``: the windows of the 12 log-values
+  airline series, ``DATA/forecasting/Airline.csv`` (else the sktime copy), framed
+  as the earlier Airline gallery example did: the windows of the 12 log-values
   before each month, expressed relative to the window's last value, are the input
   sequences (12 steps, 1 channel); the next month's log-change is the target. The
   models are fitted on the windows whose target lies in 1950-1958 and forecast each

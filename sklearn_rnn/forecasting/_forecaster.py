@@ -402,7 +402,12 @@ class RNNForecaster(BaseRNN):
                 + ("with" if widths[1] else "without")
                 + " X (future-known covariates); pass the same kinds of covariates."
             )
-        steps = None if fh is None else forecast_steps(fh)
+        steps = None
+        if fh is not None:
+            cutoff = None
+            if panel.form in ("series", "frame"):
+                cutoff = panel.clocks[0].labels(np.array([0]))
+            steps = forecast_steps(fh, cutoff)
         lengths = [len(v) for v in panel.values]
         if continuing:
             sp, H, L = self.seasonal_period_, self.horizon_, self.window_length_
@@ -555,6 +560,11 @@ class RNNForecaster(BaseRNN):
             raise ValueError(
                 f"quantiles must be increasing and distinct; got {self.quantiles!r}."
             )
+        if not levels[0] <= 0.5 <= levels[-1]:
+            raise ValueError(
+                "quantiles must include the median (0.5), or levels on both sides "
+                f"of it, since predict forecasts the median; got {self.quantiles!r}."
+            )
         return levels
 
     @staticmethod
@@ -702,12 +712,15 @@ class RNNForecaster(BaseRNN):
                 None
                 if item is None
                 else self._new_rows(
-                    read_target(item, f"y[{i}]"), X_items[i], past_items[i], i
+                    read_target(item, f"y[{i}]", strict=False),
+                    X_items[i],
+                    past_items[i],
+                    i,
                 )[0]
                 for i, item in enumerate(y)
             ]
         else:
-            panel = read_target(y)
+            panel = read_target(y, strict=False)
             if panel.form != template.form or len(panel) != self.n_series_:
                 raise ValueError(
                     f"The forecaster was fitted on {_describe(template)}; y must "
@@ -745,21 +758,24 @@ class RNNForecaster(BaseRNN):
         series, or the block of series ``position`` of a list)."""
         indices = range(len(panel)) if position is None else [position]
         for k, i in enumerate(indices):
-            clock, index = self._panel.clocks[i], None
+            clock = self._panel.clocks[i]
             if panel.clocks[k].kind != clock.kind:
                 raise ValueError(
                     "y's index is not of the fitted kind "
                     f"({clock.kind}); got {panel.clocks[k].kind}."
                 )
-            if clock.kind != "position":
-                index = panel.indexes[k] if panel.indexes else None
-                expected = clock.labels(np.array([1]))[0]
-                if index is not None and index[0] != expected:
-                    raise ValueError(
-                        f"y must continue the fitted series: its first label is "
-                        f"{index[0]}, but the observation after the cutoff "
-                        f"{clock.last} is {expected}."
-                    )
+            if clock.kind == "position":
+                continue
+            # (the columns of a DataFrame share one index)
+            index = panel.indexes[min(k, len(panel.indexes) - 1)]
+            expected = clock.labels(np.arange(1, len(index) + 1))
+            if not np.array_equal(np.asarray(index), np.asarray(expected)):
+                wrong = int(np.argmax(np.asarray(index) != np.asarray(expected)))
+                raise ValueError(
+                    "y must continue the fitted series, one step after another: "
+                    f"its label {index[wrong]} should be {expected[wrong]} (the "
+                    f"cutoff is {clock.last})."
+                )
         past = read_covariates(
             past_covariates,
             panel,
@@ -981,7 +997,11 @@ class RNNForecaster(BaseRNN):
             items = list(X)
         else:
             items = [X] * self.n_series_
-        only_asked = self.head == "direct" and len(steps) < last
+        # (Beyond the horizon, each block's forecasts are read as history, with
+        # their covariates: then every step's are needed.)
+        only_asked = (
+            self.head == "direct" and len(steps) < last and last <= self.horizon_
+        )
         out = []
         for i, item in enumerate(items):
             name = "X" if template.form != "list" else f"X[{i}]"
@@ -1003,7 +1023,12 @@ class RNNForecaster(BaseRNN):
             elif only_asked and _n_rows(item) == len(steps):
                 present = np.isin(every, steps)
                 given = covariate_rows(
-                    item, len(steps), None, name, width=self._n_future
+                    item,
+                    len(steps),
+                    None,
+                    name,
+                    width=self._n_future,
+                    rows_are="step of fh",
                 )
                 out.append(_fill_rows(given, present))
                 continue
@@ -1014,6 +1039,7 @@ class RNNForecaster(BaseRNN):
                     clock.labels(every) if labelled else None,
                     name,
                     width=self._n_future,
+                    rows_are="forecast step from 1 to the last of fh",
                 )
             )
         return out

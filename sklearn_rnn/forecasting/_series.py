@@ -66,7 +66,9 @@ class Clock:
     step: int = 1
 
     @classmethod
-    def of(cls, index, name: str) -> Clock:
+    def of(cls, index, name: str, *, strict: bool = True) -> Clock:
+        """The clock of a pandas index. Not ``strict`` (new observations, whose
+        spacing the fitted clock knows): a DatetimeIndex may lack a frequency."""
         pd = _pandas()
         if len(index) == 0:
             raise ValueError(f"{name} is empty: a series needs observations.")
@@ -81,7 +83,7 @@ class Clock:
                     if inferred is None
                     else pd.tseries.frequencies.to_offset(inferred)
                 )
-            if freq is None:
+            if freq is None and strict:
                 raise ValueError(
                     f"{name}'s DatetimeIndex has no regular frequency, so the dates "
                     "of a forecast are unknown. Give it one (e.g. "
@@ -189,19 +191,22 @@ def _is_series_like(item) -> bool:
     )
 
 
-def read_target(y, name: str = "y") -> Panel:
-    """``y`` as a :class:`Panel` (validated: numbers, finite, not empty)."""
+def read_target(y, name: str = "y", *, strict: bool = True) -> Panel:
+    """``y`` as a :class:`Panel` (validated: numbers, finite, not empty).
+    ``strict``: see :meth:`Clock.of`."""
     if y is None:
         raise ValueError(f"{name} is required: the series to forecast.")
     if _is_pandas(y, "Series"):
+        if len(y) == 0:
+            raise ValueError(f"{name} is empty: a series needs observations.")
         values = _as_float(y.to_numpy(), name)
         _check_finite(values, name)
-        clock = Clock.of(y.index, name)
+        clock = Clock.of(y.index, name, strict=strict)
         return Panel([values], [clock], "series", [y.name], indexes=[y.index])
     if _is_pandas(y, "DataFrame"):
         if y.shape[1] == 0:
             raise ValueError(f"{name} is a DataFrame without columns.")
-        clock = Clock.of(y.index, name)
+        clock = Clock.of(y.index, name, strict=strict)
         values = []
         for column in y.columns:
             col = _as_float(y[column].to_numpy(), f"{name}[{column!r}]")
@@ -213,7 +218,7 @@ def read_target(y, name: str = "y") -> Panel:
     if isinstance(y, (list, tuple)) and len(y) and _is_series_like(y[0]):
         values, clocks, names, forms, indexes = [], [], [], [], []
         for i, item in enumerate(y):
-            part = read_target(item, f"{name}[{i}]")
+            part = read_target(item, f"{name}[{i}]", strict=strict)
             if part.form not in ("series", "array1d"):
                 raise ValueError(
                     f"{name}[{i}] must be one series (a pandas Series or a 1D "
@@ -247,6 +252,7 @@ def read_target(y, name: str = "y") -> Panel:
 
 
 def read_covariates(X, panel: Panel, name: str, *, width: int | None = None):
+    # (rows: one per observation of y)
     """Covariates ``X`` of ``panel``'s series: one ``(T_i, k)`` float64 array per
     series, aligned row for row (pandas rows by index label), or None.
 
@@ -274,9 +280,11 @@ def read_covariates(X, panel: Panel, name: str, *, width: int | None = None):
     return [block] * len(panel)
 
 
-def covariate_rows(X, n_rows: int, index, name: str, *, width=None) -> np.ndarray:
+def covariate_rows(
+    X, n_rows: int, index, name: str, *, width=None, rows_are="observation of y"
+) -> np.ndarray:
     """``X`` as ``(n_rows, k)`` float64: the rows at ``index``'s labels (pandas
-    ``X`` and ``index``), else exactly ``n_rows`` rows."""
+    ``X`` and ``index``), else exactly ``n_rows`` rows (one per ``rows_are``)."""
     pd = _pandas() if _is_pandas(X, "Series") or _is_pandas(X, "DataFrame") else None
     if pd is not None and isinstance(X, pd.Series):
         X = X.to_frame()
@@ -312,8 +320,7 @@ def covariate_rows(X, n_rows: int, index, name: str, *, width=None) -> np.ndarra
     if len(arr) != n_rows:
         raise ValueError(
             f"{name} has {len(arr)} rows, but {n_rows} are needed (one per "
-            + ("observation of y" if "X" not in name or index is None else "step")
-            + "); align it with y."
+            f"{rows_are}); align it with y."
         )
     if width is not None and arr.shape[1] != width:
         raise ValueError(
@@ -433,6 +440,8 @@ def forecast_steps(fh, cutoff_index=None) -> np.ndarray:
 def _columns(pd, names, levels, kind):
     """The MultiIndex columns of quantiles ``(name, alpha)`` or intervals
     ``(name, coverage, "lower"/"upper")`` (sktime's layout)."""
+    # sktime's name of an unnamed series' column is 0.
+    names = [0 if name is None else name for name in names]
     if kind == "quantiles":
         tuples = [(name, a) for name in names for a in levels]
     else:
