@@ -20,6 +20,7 @@ from sklearn.utils.estimator_checks import (
 
 from sklearn_rnn import (
     RNNClassifier,
+    RNNForecaster,
     RNNLanguageModel,
     RNNRegressor,
     RNNSeq2Seq,
@@ -163,10 +164,10 @@ def test_sklearn_compatible_estimator(estimator, check):
 
 
 #: scikit-learn's API checks that need no data (the others fit on numeric
-#: arrays, which a language model does not read; tests/test_language_model.py
-#: tests the same properties on text: idempotent and reproducible fits, order
-#: invariance, pickling, unchanged input and parameters, only fitted attributes
-#: set by fit).
+#: arrays, which a language model does not read, and call fit(X, y), which a
+#: forecaster's fit(y, X) does not mean; tests/test_language_model.py and
+#: tests/test_forecasting.py test the same properties on text and on series:
+#: reproducible fits, pickling, unchanged input and parameters, clones).
 _NO_DATA_CHECKS = (
     check_no_attributes_set_in_init,
     check_estimator_repr,
@@ -182,5 +183,10 @@ _NO_DATA_CHECKS = (
 
 
 @pytest.mark.parametrize("check", _NO_DATA_CHECKS, ids=lambda c: c.__name__)
-def test_language_model_api_checks(check):
-    check("RNNLanguageModel", RNNLanguageModel(**_FAST))
+@pytest.mark.parametrize(
+    "estimator",
+    [RNNLanguageModel(**_FAST), RNNForecaster(**_FAST)],
+    ids=lambda e: type(e).__name__,
+)
+def test_api_checks_without_data(estimator, check):
+    check(type(estimator).__name__, estimator)

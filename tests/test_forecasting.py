@@ -767,6 +767,24 @@ def test_calibration_scales_only_with_a_held_out_tail():
     )
 
 
+def test_refit_trains_on_the_held_out_end_for_the_kept_epochs():
+    y = wave(80, noise=0.5)
+    settings = dict(SMALL, max_iter=6, horizon=4, early_stopping=True)
+    held_out = RNNForecaster(refit=False, **settings).fit(y)
+    kept = dict(held_out.net_.callbacks_)["stopping"].best_epoch_
+    final = RNNForecaster(**settings).fit(y)
+    # The final network trained on every origin, without a validation split,
+    # for the epochs the stopping rule kept; the held-out record stays.
+    assert final.n_iter_ == kept
+    assert all("valid_loss" not in row for row in final.net_.history)
+    assert final.validation_scores_ == held_out.validation_scores_
+    np.testing.assert_array_equal(final.quantile_scale_, held_out.quantile_scale_)
+    assert not hasattr(final, "_final_epochs")
+    # Its training origins include those of the held-out end: one per step
+    # after the first half window.
+    assert not np.allclose(final.predict(fh=4), held_out.predict(fh=4))
+
+
 def test_quantiles_only_up_to_the_horizon_points_beyond(monthly_model):
     model, _ = monthly_model
     assert model.horizon_ == 4

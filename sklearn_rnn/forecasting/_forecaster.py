@@ -136,6 +136,11 @@ class RNNForecaster(BaseRNN):
         quantile's distance from the median so that it holds its level on those
         held-out forecasts (split-conformal calibration, Romano et al. 2019):
         quantile regression alone is overconfident on small data sets.
+    refit : bool, default=True
+        After early stopping, train a new network (same seed) on the whole
+        series, the held-out end included, for as many epochs as the stopping
+        rule kept: the latest observations are the ones that matter most to a
+        forecast. False keeps the network trained without them.
     cell : {"lstm", "gru", "rnn_tanh", "rnn_relu"}, default="gru"
         The recurrent cell.
     hidden_size : int, default=64
@@ -217,7 +222,7 @@ class RNNForecaster(BaseRNN):
     net_ : skorch.NeuralNet
         The fitted network and its training history.
     n_iter_ : int
-        Epochs run.
+        Epochs run (by the final network, with ``refit``).
     loss_curve_ : list of float
         Training loss of each epoch (mean scaled pinball loss).
     validation_loss_curve_, validation_scores_ : list of float or None
@@ -261,6 +266,7 @@ class RNNForecaster(BaseRNN):
         "instance_norm": ["boolean"],
         "linear_skip": ["boolean"],
         "calibrate": ["boolean"],
+        "refit": ["boolean"],
     }
 
     def __init__(
@@ -275,6 +281,7 @@ class RNNForecaster(BaseRNN):
         instance_norm: bool = True,
         linear_skip: bool = True,
         calibrate: bool = True,
+        refit: bool = True,
         cell: str = "gru",
         hidden_size: int = 64,
         num_layers: int = 1,
@@ -312,6 +319,7 @@ class RNNForecaster(BaseRNN):
         self.instance_norm = instance_norm
         self.linear_skip = linear_skip
         self.calibrate = calibrate
+        self.refit = refit
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -467,11 +475,12 @@ class RNNForecaster(BaseRNN):
         self._statistics = self._training_statistics(training_rows)
         self._fh_steps = steps
         self._fit(train_X, train_y, **fit_kwargs)
-        self.quantile_scale_ = np.ones(len(self.quantiles_))
+        scale = np.ones(len(self.quantiles_))
         if split and self.calibrate:
-            self.quantile_scale_ = self._calibration(
-                fit_kwargs["X_val"], fit_kwargs["y_val"]
-            )
+            scale = self._calibration(fit_kwargs["X_val"], fit_kwargs["y_val"])
+        if split and self.refit and not continuing:
+            self._refit(blocks, lengths, min_history, cut)
+        self.quantile_scale_ = scale
         # What forecasts start from: each series' last window, and its clock.
         self._history = [b[-L:].copy() for b in blocks]
         self._panel = Panel(
@@ -484,6 +493,34 @@ class RNNForecaster(BaseRNN):
         self.n_series_ = len(panel)
         self._set_cutoff()
         return self
+
+    def _refit(self, blocks, lengths, min_history: int, cut: dict) -> None:
+        """Train a new network on every forecast origin, the held-out end
+        included, for the epochs the stopping rule kept (the held-out fit's
+        validation record is kept)."""
+        stopper = dict(self.net_.callbacks_)["stopping"]
+        epochs = max(int(getattr(stopper, "best_epoch_", 0) or self.n_iter_), 1)
+        record = {
+            name: getattr(self, name)
+            for name in (
+                "validation_loss_curve_",
+                "validation_scores_",
+                "best_validation_score_",
+            )
+        }
+        every_X, every_y = windows(
+            blocks, [np.arange(min_history, n) for n in lengths], **cut
+        )
+        self._split, self._final_epochs = False, epochs
+        try:
+            self._fit(every_X, every_y)
+        finally:
+            del self._final_epochs
+        self.__dict__.update(record)
+
+    def _max_epochs(self, steps_per_epoch: int) -> int:
+        final = getattr(self, "_final_epochs", None)
+        return final if final is not None else super()._max_epochs(steps_per_epoch)
 
     def _resolve_shape(self, panel: Panel, steps, shortest: int) -> tuple[int, ...]:
         """The seasonal period, horizon and window of this fit ("auto" resolved)."""
