@@ -119,9 +119,37 @@ WITHIN = 1.05  # "within 5% of min(ETS, ARIMA)"
 FAST_RNN_PARAMS: dict = {}
 
 
-#: Other settings measured beside the defaults (name -> parameters); more can be
-#: given on the command line with --rnn NAME='{"hidden_size": 32}'.
-RNN_CONFIGS: dict[str, dict] = {}
+class SeedAverage:
+    """Networks that differ only in their seed, their forecasts averaged: the
+    medians, and each interval bound (the average of the members' quantiles,
+    Vincentization). The recipe of docs/forecasting.md for small data sets, where
+    one network's forecasts depend much on its seed."""
+
+    def __init__(self, make: Callable[[int], object], seeds: list[int]):
+        self.members = [make(seed) for seed in seeds]
+
+    def fit(self, y, **kwargs):
+        for member in self.members:
+            member.fit(y, **kwargs)
+        return self
+
+    def _mean(self, method: str, *args, **kwargs):
+        outputs = [getattr(m, method)(*args, **kwargs) for m in self.members]
+        if isinstance(outputs[0], list):  # one forecast per series
+            return [np.mean(parts, axis=0) for parts in zip(*outputs, strict=True)]
+        return np.mean(outputs, axis=0)
+
+    def predict(self, fh, **kwargs):
+        return self._mean("predict", fh, **kwargs)
+
+    def predict_interval(self, fh, **kwargs):
+        return self._mean("predict_interval", fh, **kwargs)
+
+
+#: Other settings measured beside the defaults (name -> parameters; "seeds": n
+#: averages n networks, see SeedAverage); more can be given on the command line
+#: with --rnn NAME='{"hidden_size": 32}'.
+RNN_CONFIGS: dict[str, dict] = {"RNN-avg3": {"seeds": 3}}
 
 
 def rnn_models(fast: bool) -> dict[str, Callable[[ForecastTask, int], object]]:
@@ -134,17 +162,27 @@ def rnn_models(fast: bool) -> dict[str, Callable[[ForecastTask, int], object]]:
 
     extra = dict(FAST_RNN_PARAMS) if fast else {}
     configs = {"RNN-default": {}, **RNN_CONFIGS}
-    return {
-        name: (
-            lambda task, seed, params=params: RNNForecaster(
-                random_state=seed,
-                horizon=task.horizon,
-                seasonal_period=task.sp,
-                **{**params, **extra},
-            )
-        )
-        for name, params in configs.items()
-    }
+
+    def factory(params: dict):
+        params = dict(params)
+        n_seeds = params.pop("seeds", 1)
+
+        def make(task, seed):
+            def one(s):
+                return RNNForecaster(
+                    random_state=s,
+                    horizon=task.horizon,
+                    seasonal_period=task.sp,
+                    **{**params, **extra},
+                )
+
+            if n_seeds == 1:
+                return one(seed)
+            return SeedAverage(one, [seed * 1000 + k for k in range(n_seeds)])
+
+        return make
+
+    return {name: factory(params) for name, params in configs.items()}
 
 
 # --------------------------------------------------------------------------------------

@@ -770,9 +770,9 @@ def test_calibration_scales_only_with_a_held_out_tail():
 def test_refit_trains_on_the_held_out_end_for_the_kept_epochs():
     y = wave(80, noise=0.5)
     settings = dict(SMALL, max_iter=6, horizon=4, early_stopping=True)
-    held_out = RNNForecaster(refit=False, **settings).fit(y)
+    held_out = RNNForecaster(**settings).fit(y)
     kept = dict(held_out.net_.callbacks_)["stopping"].best_epoch_
-    final = RNNForecaster(**settings).fit(y)
+    final = RNNForecaster(refit=True, **settings).fit(y)
     # The final network trained on every origin, without a validation split,
     # for the epochs the stopping rule kept; the held-out record stays.
     assert final.n_iter_ == kept
