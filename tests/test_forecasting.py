@@ -1200,3 +1200,24 @@ def test_seasonal_series_with_trend_beats_the_naive_forecast():
     mae = np.abs(pred - full[120:]).mean()
     naive = np.abs(full[119] - full[120:]).mean()
     assert mae < 0.2 * naive
+
+
+def test_a_covariate_constant_in_training_is_ignored_with_a_warning():
+    # A law in force only since the held-out end: its weights never trained, so
+    # a new value at prediction must not move the forecast by chance.
+    y = wave(60, noise=0.3)
+    law = np.zeros((60, 1))
+    law[55:] = 1.0  # inside the held-out end (its last 10%: 6 steps)
+    model = RNNForecaster(horizon=4, early_stopping=True, **FAST)
+    with pytest.warns(UserWarning, match="X column 0 never change"):
+        model.fit(y, law)
+    np.testing.assert_allclose(
+        model.predict(fh=4, X=np.zeros((4, 1))),
+        model.predict(fh=4, X=np.full((4, 1), 5.0)),
+    )
+    # Seen changing in training, it is read.
+    seen = RNNForecaster(horizon=4, early_stopping=False, **FAST).fit(y, law)
+    assert not np.allclose(
+        seen.predict(fh=4, X=np.zeros((4, 1))),
+        seen.predict(fh=4, X=np.full((4, 1), 5.0)),
+    )

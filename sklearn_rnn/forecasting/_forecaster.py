@@ -14,6 +14,7 @@ from .._base import BaseRNN
 from .._data import Sequences
 from .._decoder import ATTENTIONS
 from .._training import predict_raw
+from .._warnings import warn
 from ._network import HEADS, ForecastNetwork, PinballLoss, pinball_numpy
 from ._series import (
     Panel,
@@ -473,7 +474,7 @@ class RNNForecaster(BaseRNN):
             self.n_features_in_ = n_future
         else:
             self.__dict__.pop("n_features_in_", None)
-        self._statistics = self._training_statistics(training_rows)
+        self._statistics = self._training_statistics(training_rows, n_past, split)
         self._fh_steps = steps
         self._fit(train_X, train_y, **fit_kwargs)
         scale = np.ones(len(self.quantiles_))
@@ -606,11 +607,39 @@ class RNNForecaster(BaseRNN):
         return levels
 
     @staticmethod
-    def _training_statistics(rows: np.ndarray) -> dict:
-        """The target's and the covariates' mean and scale over the training rows."""
+    def _training_statistics(rows: np.ndarray, n_past: int, held_out: bool) -> dict:
+        """The target's and the covariates' mean and scale over the training rows.
+
+        A covariate that never varies there cannot be learned: its weights would
+        get no gradient and keep their random start, so a new value at prediction
+        (a law in force only since the held-out end) would shift the forecast by
+        chance. Its scale is infinite (it reads as 0 everywhere), with a warning.
+        """
         mean = rows.mean(axis=0)
         std = rows.std(axis=0)
-        scale = np.where(std > 1e-12 * np.maximum(np.abs(mean), 1), std, 1.0)
+        varies = std > 1e-12 * np.maximum(np.abs(mean), 1)
+        scale = np.where(varies, std, 1.0)
+        constant = [j for j in range(1, rows.shape[1]) if not varies[j]]
+        if constant:
+            names = ", ".join(
+                f"past_covariates column {j - 1}"
+                if j <= n_past
+                else f"X column {j - 1 - n_past}"
+                for j in constant
+            )
+            warn(
+                f"{names} never change(s) in the training data"
+                + (
+                    " (the end of each series is held out for early stopping)"
+                    if held_out
+                    else ""
+                )
+                + ": the network cannot learn their effect and ignores them. "
+                "Pass early_stopping=False to train on the held-out end too, or "
+                "leave them out.",
+                UserWarning,
+            )
+            scale[constant] = np.inf
         return {
             "target_mean": float(mean[0]),
             "target_scale": float(scale[0]),
