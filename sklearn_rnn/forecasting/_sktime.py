@@ -86,7 +86,8 @@ class SktimeRNNForecaster(BaseForecaster):
         return y
 
     @staticmethod
-    def _covariates(X, y):
+    def _covariates(X):
+        """sktime's ``X`` as one DataFrame, or a list of them (a panel)."""
         if X is None:
             return None
         if isinstance(X.index, pd.MultiIndex):
@@ -120,11 +121,11 @@ class SktimeRNNForecaster(BaseForecaster):
         )
         self._name = y.columns[0] if isinstance(y, pd.DataFrame) else y.name
         steps = None if fh is None else self._steps(fh)
-        self.forecaster_.fit(self._series(y), self._covariates(X, y), fh=steps)
+        self.forecaster_.fit(self._series(y), self._covariates(X), fh=steps)
         return self
 
     def _predict(self, fh, X=None):
-        pred = self.forecaster_.predict(self._steps(fh), self._covariates(X, None))
+        pred = self.forecaster_.predict(self._steps(fh), self._covariates(X))
         if isinstance(pred, list):
             out = self._panel(pred)
             out.columns = [self._name]
@@ -133,7 +134,7 @@ class SktimeRNNForecaster(BaseForecaster):
 
     def _update(self, y, X=None, update_params=True):
         series = self._series(y)
-        covariates = self._covariates(X, y)
+        covariates = self._covariates(X)
         cutoffs = self.forecaster_.cutoff_
         if isinstance(series, list):
             new = [s[s.index > c] for s, c in zip(series, cutoffs, strict=True)]
@@ -154,7 +155,7 @@ class SktimeRNNForecaster(BaseForecaster):
 
     def _predict_quantiles(self, fh, X, alpha):
         out = self.forecaster_.predict_quantiles(
-            self._steps(fh), self._covariates(X, None), alpha=alpha
+            self._steps(fh), self._covariates(X), alpha=alpha
         )
         columns = self._get_columns(method="predict_quantiles", alpha=alpha)
         if isinstance(out, list):
