@@ -64,12 +64,12 @@ _SHARED = (
 
 
 class RNNForecaster(BaseRNN):
-    """Recurrent neural network forecaster: multi-step quantile forecasts of one
-    series or of many at once.
+    """Recurrent neural network forecaster, for one series or many at once.
 
-    One network (the library's recurrent encoder over a window of each series'
-    recent history, and a head that forecasts ``horizon`` steps at once) is
-    trained on every forecast origin of every series given: a global model, so
+    Multi-step quantile forecasts. One network (the library's recurrent encoder
+    over a window of each series' recent history, and a head that forecasts
+    ``horizon`` steps at once) is trained on every forecast origin of every
+    series given: a global model, so
     series of different lengths and levels teach one another. Each window is
     scaled by its own mean and standard deviation inside the network, and the
     forecasts scaled back (reversible instance normalisation), so raw levels and
@@ -162,7 +162,9 @@ class RNNForecaster(BaseRNN):
     lr : float, default=3e-3
         Learning rate (the peak of the cosine schedule).
     optimizer : {"adam", "adamw", "sgd", "rmsprop"}, default="adam"
+        The optimizer.
     weight_decay : float, default=0.0
+        L2 penalty (decoupled with "adamw").
     momentum : float, default=0.9
         Momentum of "sgd" and "rmsprop".
     clip_grad_norm : float or None, default=5.0
@@ -188,7 +190,7 @@ class RNNForecaster(BaseRNN):
     callbacks : list of skorch callbacks or None, default=None
         Extra callbacks, e.g. ``[("progress", ProgressBar())]``.
     mixed_precision : bool, default=False
-        float16 autocast on CUDA.
+        Train with float16 autocast on CUDA.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, the shuffles and dropout.
     device : {"auto", "cpu", "cuda"} or str, default="auto"
