@@ -16,6 +16,7 @@ import torch
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.fixes import parse_version
 from sklearn.utils.validation import check_is_fitted
 
 from sklearn_rnn import RNNForecaster
@@ -898,8 +899,15 @@ def run_sktime_checks(tests):
         module.SktimeRNNForecaster, raise_exceptions=True, tests_to_run=tests
     )
     ran = {name.split("[")[0] for name in results}
-    assert ran == set(tests)  # every name exists in this sktime
+    if parse_version(sktime_version()) >= parse_version("1.0"):
+        assert ran == set(tests)  # every name exists in this sktime
+    else:  # older ones lack some of them
+        assert ran and ran <= set(tests)
     assert all(outcome == "PASSED" for outcome in results.values())
+
+
+def sktime_version() -> str:
+    return pytest.importorskip("sktime").__version__
 
 
 def test_sktime_conformance():
@@ -1122,7 +1130,23 @@ def test_fitted_attributes(make_y, period, horizon, window):
 
 @pytest.mark.parametrize(
     "freq, period",
-    [("W", 52), ("D", 7), ("h", 24), ("B", 5), ("min", 60), ("ME", 12), ("YS", 1)],
+    [
+        ("W", 52),
+        ("D", 7),
+        ("h", 24),
+        ("B", 5),
+        ("min", 60),
+        pytest.param(
+            "ME",
+            12,
+            marks=pytest.mark.skipif(
+                parse_version(pd.__version__) < parse_version("2.2"),
+                reason='pandas < 2.2 spells month ends "M"',
+            ),
+        ),
+        ("MS", 12),
+        ("YS", 1),
+    ],
 )
 def test_seasonal_period_of_the_frequency(freq, period):
     index = pd.date_range("2020-01-06", periods=30, freq=freq)

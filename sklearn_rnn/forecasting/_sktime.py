@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import sktime
 from sklearn.base import clone
+from sklearn.utils.fixes import parse_version
 from sktime.forecasting.base import BaseForecaster
 
 from ._forecaster import RNNForecaster
+
+_REMEMBER_DATA_OPTIONAL = parse_version(sktime.__version__) >= parse_version("1.0")
 
 
 class SktimeRNNForecaster(BaseForecaster):
@@ -68,7 +72,9 @@ class SktimeRNNForecaster(BaseForecaster):
     }
     # No copy of the data in the forecaster: updates are conditioned on, not
     # refitted (the network keeps what it needs: each series' last window).
-    _config = {"remember_data": False}
+    # (sktime < 1.0 sets no cutoff without the copy, and then refuses an absolute
+    # fh: there, the copy is kept.)
+    _config = {"remember_data": False} if _REMEMBER_DATA_OPTIONAL else {}
 
     def __init__(self, forecaster=None):
         self.forecaster = forecaster
@@ -111,6 +117,9 @@ class SktimeRNNForecaster(BaseForecaster):
     # BaseForecaster's hooks
 
     def _fit(self, y, X=None, fh=None):
+        # sktime < 1.0 sets the cutoff only when it keeps the data
+        # (remember_data): set it here in every version (the same value).
+        self._set_cutoff_from_y(y)
         self.forecaster_ = clone(
             self.forecaster if self.forecaster is not None else RNNForecaster()
         )
@@ -133,6 +142,7 @@ class SktimeRNNForecaster(BaseForecaster):
         return pred.rename(self._name)
 
     def _update(self, y, X=None, update_params=True):
+        self._set_cutoff_from_y(y)  # (see _fit)
         series = self._series(y)
         covariates = self._covariates(X)
         cutoffs = self.forecaster_.cutoff_
