@@ -749,17 +749,17 @@ def test_calibration_scales_only_with_a_held_out_tail():
     y = wave(80, noise=0.5)
     held_out = RNNForecaster(horizon=4, early_stopping=True, **FAST).fit(y)
     scale = held_out.quantile_scale_
-    assert scale.shape == (9,)
-    assert scale[4] == 1.0  # the median is never moved
+    assert scale.shape == (4, 9)  # per step ahead and quantile
+    assert (scale[:, 4] == 1.0).all()  # the median is never moved
     assert (scale >= 0).all()
     q = held_out.predict_quantiles(fh=4, alpha=ALPHAS)
     assert (np.diff(q, axis=-1) >= 0).all()
     no_split = RNNForecaster(horizon=4, early_stopping=False, **FAST).fit(y)
-    np.testing.assert_array_equal(no_split.quantile_scale_, np.ones(9))
+    np.testing.assert_array_equal(no_split.quantile_scale_, np.ones((4, 9)))
     uncalibrated = RNNForecaster(
         horizon=4, early_stopping=True, calibrate=False, **FAST
     ).fit(y)
-    np.testing.assert_array_equal(uncalibrated.quantile_scale_, np.ones(9))
+    np.testing.assert_array_equal(uncalibrated.quantile_scale_, np.ones((4, 9)))
     # The same network: the same median, other intervals.
     assert not np.all(scale == 1)
     np.testing.assert_allclose(held_out.predict(fh=4), uncalibrated.predict(fh=4))

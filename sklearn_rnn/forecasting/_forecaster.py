@@ -31,6 +31,10 @@ from ._series import (
 #: 90% and 95% intervals.
 DEFAULT_QUANTILES = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975)
 
+#: Calibration factors of a step ahead need this many held-out forecasts of it
+#: (else the factors pooled over all steps).
+_MIN_CALIBRATION = 10
+
 #: ``horizon="auto"`` without a seasonal period: at most this many steps.
 _AUTO_HORIZON = 10
 
@@ -211,9 +215,9 @@ class RNNForecaster(BaseRNN):
         The seasonal period used by the "auto" settings.
     quantiles_ : ndarray of float
         The quantile levels learned, increasing.
-    quantile_scale_ : ndarray of float
-        The calibration factor of each quantile's distance from the median (all
-        1 without calibration).
+    quantile_scale_ : ndarray of shape (horizon_, n_quantiles)
+        The calibration factor of each quantile's distance from the median, at
+        each step ahead (all 1 without calibration).
     n_series_ : int
         The number of series fitted.
     cutoff_ : object or list
@@ -479,7 +483,7 @@ class RNNForecaster(BaseRNN):
         self._statistics = self._training_statistics(training_rows, n_past, split)
         self._fh_steps = steps
         self._fit(train_X, train_y, **fit_kwargs)
-        scale = np.ones(len(self.quantiles_))
+        scale = np.ones((H, len(self.quantiles_)))
         if split and self.calibrate:
             scale = self._calibration(fit_kwargs["X_val"], fit_kwargs["y_val"])
         if split and self.refit and not continuing:
@@ -546,32 +550,28 @@ class RNNForecaster(BaseRNN):
         return int(sp), int(H), int(L)
 
     def _calibration(self, seqs: Sequences, targets: np.ndarray) -> np.ndarray:
-        """Each quantile's factor on its distance from the median that makes it
-        hold its level on the held-out forecasts (split-conformal, with the
-        finite-sample correction), 1 for the median."""
+        """``(H, Q)`` factors on each quantile's distance from the median that
+        make it hold its level on the held-out forecasts of each step ahead
+        (split-conformal, with the finite-sample correction; 1 for the median).
+
+        Per step, because the held-out end has many more short-horizon forecasts
+        than long ones: pooled, they would set the long horizons' intervals. A
+        step with fewer than two held-out forecasts takes the pooled factors.
+        """
         with self._inference():
             raw = predict_raw(self.net_, seqs, self._predict_batch_size())
-        rows = targets.reshape(-1, 3)
-        valid = ~np.isnan(rows[:, 2])
-        forecasts = raw.reshape(-1, raw.shape[-1])[valid]
-        values = rows[valid, 2][:, None]
-        median = quantiles_at(forecasts, self.quantiles_, 0.5)[:, None]
-        spread = forecasts - median
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = (values - median) / spread
-        n = len(values)
-        scale = np.ones(len(self.quantiles_))
-        for k, level in enumerate(self.quantiles_):
-            usable = np.isfinite(ratio[:, k])
-            if level == 0.5 or usable.sum() < 2:
-                continue
-            r = ratio[usable, k]
-            # Above the median, the share of values under m + c * spread is the
-            # share of ratios under c; below it, the share of ratios above c.
-            target = level if level > 0.5 else 1 - level
-            target = min(1.0, np.ceil((n + 1) * target) / n)
-            scale[k] = max(float(np.quantile(r, target, method="higher")), 0.0)
-        return scale
+        levels = self.quantiles_
+        pooled = _spread_factors(raw.reshape(-1, len(levels)), targets, levels)
+        per_step = np.stack(
+            [
+                _spread_factors(
+                    raw[:, j], targets[:, j], levels, pooled, _MIN_CALIBRATION
+                )
+                for j in range(raw.shape[1])
+            ]
+        )
+        # A step further ahead is never given narrower relative intervals.
+        return np.maximum.accumulate(per_step, axis=0)
 
     def _training_ends(self, lengths, horizon: int, min_history: int) -> list[int]:
         """Where each series' training part ends when its last part is held out
@@ -1026,8 +1026,10 @@ class RNNForecaster(BaseRNN):
         scale = getattr(self, "quantile_scale_", None)
         if scale is None or np.all(scale == 1):
             return forecasts
+        # (Steps beyond the horizon are point forecasts: the last step's factors.)
+        steps = np.minimum(np.arange(forecasts.shape[-2]), len(scale) - 1)
         median = quantiles_at(forecasts, self.quantiles_, 0.5)[..., None]
-        return np.sort(median + scale * (forecasts - median), axis=-1)
+        return np.sort(median + scale[steps] * (forecasts - median), axis=-1)
 
     def _predict_block(self, history, future_rows) -> np.ndarray:
         seqs, _ = windows(
@@ -1127,6 +1129,33 @@ class RNNForecaster(BaseRNN):
         tags.input_tags.one_d_array = True
         tags.target_tags.required = True
         return tags
+
+
+def _spread_factors(
+    forecasts, targets, levels, fallback=None, at_least: int = 2
+) -> np.ndarray:
+    """The factor of each quantile's distance from the median that makes it hold
+    its level on ``(N, Q)`` forecasts of ``(N, 3)`` targets (NaN values are not
+    forecasts); ``fallback`` (else 1) with fewer than ``at_least`` of them."""
+    targets = targets.reshape(-1, 3)
+    valid = ~np.isnan(targets[:, 2])
+    forecasts = forecasts[valid]
+    values = targets[valid, 2][:, None]
+    median = quantiles_at(forecasts, levels, 0.5)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = (values - median) / (forecasts - median)
+    scale = np.ones(len(levels)) if fallback is None else fallback.copy()
+    for k, level in enumerate(levels):
+        usable = ratio[np.isfinite(ratio[:, k]), k]
+        n = len(usable)
+        if level == 0.5 or n < at_least:
+            continue
+        # Above the median, the share of values under m + c * spread is the share
+        # of ratios under c; below it, the share of ratios above c.
+        share = level if level > 0.5 else 1 - level
+        share = min(1.0, np.ceil((n + 1) * share) / n)
+        scale[k] = max(float(np.quantile(usable, share, method="higher")), 0.0)
+    return scale
 
 
 def _describe(panel: Panel) -> str:
