@@ -570,8 +570,7 @@ class RNNForecaster(BaseRNN):
                 for j in range(raw.shape[1])
             ]
         )
-        # A step further ahead is never given narrower relative intervals.
-        return np.maximum.accumulate(per_step, axis=0)
+        return per_step
 
     def _training_ends(self, lengths, horizon: int, min_history: int) -> list[int]:
         """Where each series' training part ends when its last part is held out
