@@ -215,7 +215,7 @@ class RNNForecaster(BaseRNN):
         The seasonal period used by the "auto" settings.
     quantiles_ : ndarray of float
         The quantile levels learned, increasing.
-    quantile_scale_ : ndarray of shape (horizon_, n_quantiles)
+    quantile_scale_ : ndarray of shape (n_steps, n_quantiles)
         The calibration factor of each quantile's distance from the median, at
         each step ahead (all 1 without calibration).
     n_series_ : int
