@@ -252,7 +252,6 @@ def read_target(y, name: str = "y", *, strict: bool = True) -> Panel:
 
 
 def read_covariates(X, panel: Panel, name: str, *, width: int | None = None):
-    # (rows: one per observation of y)
     """Covariates ``X`` of ``panel``'s series: one ``(T_i, k)`` float64 array per
     series, aligned row for row (pandas rows by index label), or None.
 
@@ -420,7 +419,7 @@ def forecast_steps(fh, cutoff_index=None) -> np.ndarray:
         return np.arange(1, int(fh) + 1)
     try:
         steps = np.asarray(fh)
-    except Exception:
+    except (TypeError, ValueError):  # e.g. a ragged list
         steps = np.asarray([], dtype=object)
     if steps.ndim != 1 or len(steps) == 0 or not np.issubdtype(steps.dtype, np.integer):
         raise TypeError(
